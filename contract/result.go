@@ -1,0 +1,67 @@
+package contract
+
+import (
+	"io"
+	"time"
+)
+
+// Result is everything a run found and covered; reporters render it.
+type Result struct {
+	Target   string // target name as shown to users (no secrets)
+	Seed     int64
+	Started  time.Time
+	Duration time.Duration
+	Checks   []string     // ids of the checks that ran
+	Cases    int          // cases built
+	Sent     int          // requests sent (retries included)
+	Skipped  []Skip       // cases not sent, and why
+	Stats    []CheckStat  // per check, in Checks order
+	Findings []Finding    // grouped by (check, row), in check order then row
+	Coverage Coverage
+	Aborted  string // non-empty when the run stopped early (target unreachable, -max-requests hit, interrupted)
+}
+
+// Passed reports whether the run found nothing.
+func (r *Result) Passed() bool { return len(r.Findings) == 0 && r.Aborted == "" }
+
+// Skip is a group of cases the run did not send.
+type Skip struct {
+	Reason string // "writes need -allow-writes", "-max-requests reached", ...
+	Count  int
+}
+
+// CheckStat counts how often one check was applied and how often it failed.
+type CheckStat struct {
+	Check  string
+	Passed int
+	Failed int
+}
+
+// Coverage says which parts of the contract the run exercised.
+type Coverage struct {
+	Rows    []Covered // every error matrix row, in spec order
+	Classes []Covered // every invalid class the generators know
+	Plans   []Covered // every catalog code
+}
+
+// Covered is one item and how many exchanges reached it (0 = never reached).
+type Covered struct {
+	ID    string
+	Count int
+}
+
+// Unreached returns the ids in items with a zero count.
+func Unreached(items []Covered) []string {
+	var ids []string
+	for _, c := range items {
+		if c.Count == 0 {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// Reporter renders a result; console, JSON and JUnit implement it.
+type Reporter interface {
+	Report(w io.Writer, r *Result) error
+}
