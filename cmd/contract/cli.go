@@ -133,9 +133,15 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // parseFlags parses args; -h prints usage and returns flag.ErrHelp (exit 0),
 // anything else wrong is a usage error naming the flag.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	// The flag package calls Usage on every parse error; only -h should
+	// print it, so it is silenced while parsing.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			usage()
 			return flag.ErrHelp
 		}
 		return usageError("%v (see 'contract %s -h')", err, fs.Name())

@@ -1,0 +1,11 @@
+// Package spec reads the project's OpenAPI 3.x contract and exposes it as our
+// own small model: operations, parameters, schemas, responses, the error
+// matrix (x-error-codes), the plan catalog (x-plan-catalog), the order of the
+// server's checks (x-check-order) and every x-assumption note. It also
+// validates HTTP exchanges against the contract.
+//
+// It is the only package that imports libopenapi and libopenapi-validator;
+// nothing of their types leaks out. It does not generate payloads (package
+// gen), serve the endpoint (package mock) or judge a server (package
+// contract).
+package spec
