@@ -7,18 +7,21 @@ import (
 
 // Result is everything a run found and covered; reporters render it.
 type Result struct {
-	Target   string // target name as shown to users (no secrets)
-	Seed     int64
-	Started  time.Time
-	Duration time.Duration
-	Checks   []string     // ids of the checks that ran
-	Cases    int          // cases built
-	Sent     int          // requests sent (retries included)
-	Skipped  []Skip       // cases not sent, and why
-	Stats    []CheckStat  // per check, in Checks order
-	Findings []Finding    // grouped by (check, row), in check order then row
-	Coverage Coverage
-	Aborted  string // non-empty when the run stopped early (target unreachable, -max-requests hit, interrupted)
+	Target string // target name as shown to users (no secrets)
+	// Operation is "METHOD path" of the operation under test, e.g.
+	// "POST /accounts/{accountId}/plans/addons"; it prefixes every finding line.
+	Operation string
+	Seed      int64
+	Started   time.Time
+	Duration  time.Duration
+	Checks    []string    // ids of the checks that ran
+	Cases     int         // cases built
+	Sent      int         // requests sent (retries included)
+	Skipped   []Skip      // cases not sent, and why
+	Stats     []CheckStat // per check, in Checks order
+	Findings  []Finding   // grouped by (check, row), in check order then row
+	Coverage  Coverage
+	Aborted   string // non-empty when the run stopped early (target unreachable, -max-requests hit, interrupted)
 }
 
 // Passed reports whether the run found nothing.

@@ -1,0 +1,360 @@
+package gen
+
+import (
+	"math"
+	"math/big"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/addons-contract/contract/spec"
+)
+
+// The checker below is this package's own reading of a spec.Schema, used to
+// steer generation (a oneOf branch really is the only one matched, a mutation
+// really breaks the schema) and to re-check shrink steps without a validator.
+// The self-check tests hold it to libopenapi-validator: every valid case must
+// pass the real validator and every schema-layer case must fail it.
+
+// maxCheckDepth bounds recursion through composition keywords, which do not
+// consume the value and can loop through a $ref cycle.
+const maxCheckDepth = 256
+
+// conforms reports whether v is valid against s (nil s allows anything).
+func (g *Generator) conforms(s *spec.Schema, v value) bool {
+	return g.check(s, v, 0)
+}
+
+func (g *Generator) check(s *spec.Schema, v value, depth int) bool {
+	if s == nil {
+		return true
+	}
+	if depth > maxCheckDepth || v.kind == kindRaw {
+		return false
+	}
+	if !typeMatches(s, v) {
+		return false
+	}
+	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return fromGo(e, nil, nil).equal(v) }) {
+		return false
+	}
+	if s.HasConst && !fromGo(s.Const, nil, nil).equal(v) {
+		return false
+	}
+	switch v.kind {
+	case kindString:
+		if !g.checkString(s, v.text) {
+			return false
+		}
+	case kindNumber:
+		if !checkNumber(s, v.text) {
+			return false
+		}
+	case kindObject:
+		if !g.checkObject(s, v, depth) {
+			return false
+		}
+	case kindArray:
+		if !g.checkArray(s, v, depth) {
+			return false
+		}
+	}
+	for _, a := range s.AllOf {
+		if !g.check(a, v, depth+1) {
+			return false
+		}
+	}
+	if len(s.AnyOf) > 0 && !slices.ContainsFunc(s.AnyOf, func(a *spec.Schema) bool { return g.check(a, v, depth+1) }) {
+		return false
+	}
+	if len(s.OneOf) > 0 {
+		n := 0
+		for _, a := range s.OneOf {
+			if g.check(a, v, depth+1) {
+				n++
+			}
+		}
+		if n != 1 {
+			return false
+		}
+	}
+	if s.Not != nil && g.check(s.Not, v, depth+1) {
+		return false
+	}
+	return true
+}
+
+// typeMatches applies type and nullable. No types means any type.
+func typeMatches(s *spec.Schema, v value) bool {
+	if v.kind == kindNull && s.Nullable {
+		return true
+	}
+	if len(s.Types) == 0 {
+		return true
+	}
+	for _, t := range s.Types {
+		switch {
+		case t == "null" && v.kind == kindNull,
+			t == "boolean" && v.kind == kindBool,
+			t == "string" && v.kind == kindString,
+			t == "array" && v.kind == kindArray,
+			t == "object" && v.kind == kindObject,
+			t == "number" && v.kind == kindNumber:
+			return true
+		case t == "integer" && v.kind == kindNumber:
+			if r, ok := ratOf(v.text); ok && r.IsInt() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (g *Generator) checkString(s *spec.Schema, x string) bool {
+	n := int64(utf8.RuneCountInString(x))
+	if s.MinLength != nil && n < *s.MinLength {
+		return false
+	}
+	if s.MaxLength != nil && n > *s.MaxLength {
+		return false
+	}
+	if re := g.patterns[s.Pattern]; s.Pattern != "" && re != nil && !re.MatchString(x) {
+		return false
+	}
+	return formatOK(s.Format, x)
+}
+
+// formatOK mirrors the validator's format assertions for the formats this
+// package generates or breaks on purpose; other formats pass.
+func formatOK(format, x string) bool {
+	switch format {
+	case "date":
+		return validDate(x)
+	case "date-time":
+		return validDateTime(x)
+	case "time":
+		return validTime(x)
+	}
+	return true
+}
+
+// validDate is an RFC 3339 full-date of a real calendar day.
+func validDate(x string) bool {
+	_, err := time.Parse("2006-01-02", x)
+	return err == nil
+}
+
+// validDateTime is an RFC 3339 date-time (as the validator's format checker reads it).
+func validDateTime(x string) bool {
+	if len(x) < 20 || (x[10] != 'T' && x[10] != 't') {
+		return false
+	}
+	return validDate(x[:10]) && validTime(x[11:])
+}
+
+// validTime is an RFC 3339 full-time: hh:mm:ss[.frac](Z|±hh:mm).
+func validTime(x string) bool {
+	if len(x) < 9 || x[2] != ':' || x[5] != ':' {
+		return false
+	}
+	var hms [3]int
+	for i, tok := range strings.SplitN(x[:8], ":", 3) {
+		n, err := strconv.Atoi(tok)
+		if err != nil || n < 0 {
+			return false
+		}
+		hms[i] = n
+	}
+	h, m, sec := hms[0], hms[1], hms[2]
+	if h > 23 || m > 59 || sec > 60 {
+		return false
+	}
+	rest := x[8:]
+	if frac, ok := strings.CutPrefix(rest, "."); ok {
+		d := 0
+		for d < len(frac) && frac[d] >= '0' && frac[d] <= '9' {
+			d++
+		}
+		if d == 0 {
+			return false
+		}
+		rest = frac[d:]
+	}
+	if rest != "z" && rest != "Z" {
+		if len(rest) != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':' {
+			return false
+		}
+		zh, err1 := strconv.Atoi(rest[1:3])
+		zm, err2 := strconv.Atoi(rest[4:6])
+		if err1 != nil || err2 != nil || zh < 0 || zm < 0 || zh > 23 || zm > 59 {
+			return false
+		}
+		sign := 1
+		if rest[0] == '+' {
+			sign = -1
+		}
+		hm := h*60 + m + sign*(zh*60+zm)
+		if hm < 0 {
+			hm += 24 * 60
+		}
+		h, m = hm/60, hm%60
+	}
+	return sec < 60 || (h == 23 && m == 59)
+}
+
+// ratOf parses a JSON number literal exactly.
+func ratOf(lit string) (*big.Rat, bool) {
+	r, ok := new(big.Rat).SetString(lit)
+	return r, ok
+}
+
+func ratFloat(f float64) *big.Rat {
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+	return r
+}
+
+func checkNumber(s *spec.Schema, lit string) bool {
+	r, ok := ratOf(lit)
+	if !ok {
+		return false
+	}
+	// The validator decodes bodies into float64: a literal out of float64
+	// range does not decode at all.
+	if f, _ := r.Float64(); math.IsInf(f, 0) {
+		return false
+	}
+	if s.Minimum != nil && r.Cmp(ratFloat(*s.Minimum)) < 0 {
+		return false
+	}
+	if s.Maximum != nil && r.Cmp(ratFloat(*s.Maximum)) > 0 {
+		return false
+	}
+	if s.ExclusiveMinimum != nil && r.Cmp(ratFloat(*s.ExclusiveMinimum)) <= 0 {
+		return false
+	}
+	if s.ExclusiveMaximum != nil && r.Cmp(ratFloat(*s.ExclusiveMaximum)) >= 0 {
+		return false
+	}
+	if s.MultipleOf != nil && *s.MultipleOf > 0 {
+		q := new(big.Rat).Quo(r, ratFloat(*s.MultipleOf))
+		if !q.IsInt() {
+			return false
+		}
+	}
+	if lo, hi, ok := intFormat(s.Format); ok {
+		if !r.IsInt() || r.Num().Cmp(big.NewInt(lo)) < 0 || r.Num().Cmp(big.NewInt(hi)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// intFormat gives the range of the OpenAPI integer formats the validator asserts.
+func intFormat(format string) (lo, hi int64, ok bool) {
+	switch format {
+	case "int32":
+		return math.MinInt32, math.MaxInt32, true
+	case "int64":
+		return math.MinInt64, math.MaxInt64, true
+	}
+	return 0, 0, false
+}
+
+func (g *Generator) checkObject(s *spec.Schema, v value, depth int) bool {
+	for _, r := range s.Required {
+		if !v.has(r) {
+			return false
+		}
+	}
+	n := int64(v.distinctNames())
+	if s.MinProperties != nil && n < *s.MinProperties {
+		return false
+	}
+	if s.MaxProperties != nil && n > *s.MaxProperties {
+		return false
+	}
+	for _, m := range v.members {
+		ps, declared := declaredProperty(s, m.name)
+		switch {
+		case declared:
+			if !g.check(ps, m.value, depth+1) {
+				return false
+			}
+		case s.NoAdditional:
+			return false
+		case s.AdditionalProperties != nil:
+			if !g.check(s.AdditionalProperties, m.value, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// declaredProperty finds name among s's own properties (not composition).
+func declaredProperty(s *spec.Schema, name string) (*spec.Schema, bool) {
+	for _, p := range s.Properties {
+		if p.Name == name {
+			return p.Schema, true
+		}
+	}
+	return nil, false
+}
+
+func (g *Generator) checkArray(s *spec.Schema, v value, depth int) bool {
+	n := int64(len(v.items))
+	if s.MinItems != nil && n < *s.MinItems {
+		return false
+	}
+	if s.MaxItems != nil && n > *s.MaxItems {
+		return false
+	}
+	for _, it := range v.items {
+		if !g.check(s.Items, it, depth+1) {
+			return false
+		}
+	}
+	if s.UniqueItems {
+		for i := range v.items {
+			for j := range i {
+				if v.items[i].equal(v.items[j]) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// compilePatterns compiles every pattern reachable from s once, so checks
+// and generation share them and never compile in the hot path. A pattern Go
+// cannot compile is left out (generation then ignores it).
+func compilePatterns(s *spec.Schema, out map[string]*regexp.Regexp, seen map[*spec.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	if s.Pattern != "" {
+		if _, ok := out[s.Pattern]; !ok {
+			re, err := regexp.Compile(s.Pattern)
+			if err != nil {
+				re = nil
+			}
+			out[s.Pattern] = re
+		}
+	}
+	for _, p := range s.Properties {
+		compilePatterns(p.Schema, out, seen)
+	}
+	compilePatterns(s.AdditionalProperties, out, seen)
+	compilePatterns(s.Items, out, seen)
+	compilePatterns(s.Not, out, seen)
+	for _, l := range [][]*spec.Schema{s.OneOf, s.AnyOf, s.AllOf} {
+		for _, c := range l {
+			compilePatterns(c, out, seen)
+		}
+	}
+}
