@@ -1,0 +1,189 @@
+package fuzz
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/mock"
+	"github.com/addons-contract/contract/spec"
+)
+
+// env is what every fuzz iteration shares: the spec, its validator, a
+// generator and one mock (its state grows over a fuzz run, which the
+// invariants below do not depend on).
+type env struct {
+	op  *spec.Operation
+	val *spec.Validator
+	gen *gen.Generator
+	fx  fixtures.Fixtures
+	srv http.Handler
+	// rows maps status and code to the matrix rows that answer with them.
+	rows map[[2]int][]spec.ErrorRow
+}
+
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	doc, err := spec.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	op, err := doc.Operation(spec.AddonsOperationID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	val, err := doc.Validator()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := gen.New(op, gen.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := mock.New(mock.Config{Doc: doc})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e := &env{op: op, val: val, gen: g, fx: fixtures.Default(), srv: srv, rows: map[[2]int][]spec.ErrorRow{}}
+	for _, r := range op.Errors {
+		k := [2]int{r.Status, r.Code}
+		e.rows[k] = append(e.rows[k], r)
+	}
+	return e
+}
+
+// roles picks a sub account and a token from a fuzzed byte, so the fuzzer
+// explores every role pairing without inventing ids.
+func (e *env) account(b byte) string {
+	a := e.fx.Accounts
+	ids := []string{a.Paid, a.Free, a.SelfPay, a.RoomsBase, a.HasAddon, a.Missing, ""}
+	return ids[int(b)%len(ids)]
+}
+
+func (e *env) token(b byte) string {
+	t := e.fx.Tokens
+	toks := []string{t.Master, t.VolumeLicense, t.UnknownUser, "not-a-fixture-token"}
+	return toks[int(b)%len(toks)]
+}
+
+// send posts body to the operation's path for account, as in-process call.
+func (e *env) send(t *testing.T, account, token, contentType string, body []byte) (*http.Request, *httptest.ResponseRecorder) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/accounts/"+account+"/plans/addons", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	return req, rec
+}
+
+// answer is a decoded error body.
+type answer struct {
+	Code    *int    `json:"code"`
+	Message *string `json:"message"`
+}
+
+// invariants holds for every answer, whatever was sent: no 5xx, a JSON body
+// that conforms to the spec for its status, and an error code that belongs
+// to the error matrix row of that status.
+func (e *env) invariants(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder, sent []byte) {
+	t.Helper()
+	if rec.Code >= 500 {
+		t.Fatalf("status %d for body %q: %s", rec.Code, sent, rec.Body.Bytes())
+	}
+	if mt, _, err := mime.ParseMediaType(rec.Header().Get("Content-Type")); err != nil || mt != "application/json" {
+		t.Fatalf("Content-Type %q, want application/json", rec.Header().Get("Content-Type"))
+	}
+	// The validator reads the request body again: give it the bytes sent.
+	req.Body = io.NopCloser(bytes.NewReader(sent))
+	if probs := e.val.Response(req, rec.Code, rec.Header(), rec.Body.Bytes()); len(probs) > 0 {
+		t.Fatalf("status %d answer breaks the spec: %v\nbody: %s", rec.Code, probs, rec.Body.Bytes())
+	}
+	if rec.Code == http.StatusCreated {
+		return
+	}
+	var a answer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Code == nil {
+		t.Fatalf("status %d without an error code: %s", rec.Code, rec.Body.Bytes())
+	}
+	if len(e.rows[[2]int{rec.Code, *a.Code}]) == 0 {
+		t.Fatalf("status %d with code %d: no row of the error matrix answers so", rec.Code, *a.Code)
+	}
+}
+
+// isInvalidBody reports whether the answer is the matrix's body-validation row.
+func isInvalidBody(rec *httptest.ResponseRecorder) bool {
+	var a answer
+	return rec.Code == http.StatusBadRequest && json.Unmarshal(rec.Body.Bytes(), &a) == nil && a.Code != nil && *a.Code == 300
+}
+
+// acceptable reports whether a correct server must take body's contents as
+// valid: it passes the spec's schema and the catalog rules, as JSON with no
+// repeated key or trailing data.
+func (e *env) acceptable(body []byte) bool {
+	return len(e.val.Body(e.op, "application/json", body)) == 0 && e.gen.CatalogOK(body)
+}
+
+// FuzzRawRequest sends arbitrary bytes, with an arbitrary Content-Type, to
+// every role pairing. Beyond the invariants: a schema-valid catalog body sent
+// as application/json by the master to the paid account is never answered
+// 400/300 (it may be 201 or "already has", depending on what the fuzzer sent
+// before).
+func FuzzRawRequest(f *testing.F) {
+	e := newEnv(f)
+	f.Add(byte(0), byte(0), "application/json", []byte(`{"service_effective_date":"2021-12-31","hosts":18,"type":"webinar500_monthly","paid_period_start_date":"2021-12-31"}`))
+	f.Add(byte(0), byte(0), "application/json; charset=utf-8", []byte(`{"plan_details":{"plan_number":[{"type":"phone_toll_free_number_usca_monthly","hosts":1.8e1}]}}`))
+	f.Add(byte(1), byte(1), "text/plain", []byte(`{"type":"zwb_monthly","hosts":2}`))
+	f.Add(byte(6), byte(2), "", []byte(`{"type":`))
+	f.Fuzz(func(t *testing.T, accountRole, tokenRole byte, contentType string, body []byte) {
+		account, token := e.account(accountRole), e.token(tokenRole)
+		req, rec := e.send(t, account, token, contentType, body)
+		e.invariants(t, req, rec, body)
+		if account == e.fx.Accounts.Paid && token == e.fx.Tokens.Master && contentType == "application/json" &&
+			len(body) <= mock.MaxBody && e.acceptable(body) && isInvalidBody(rec) {
+			t.Fatalf("a valid catalog body was rejected as invalid: %s\nanswer: %s", body, rec.Body.Bytes())
+		}
+	})
+}
+
+// FuzzStructured sends generated cases: the fuzzer picks (seed, index) and
+// whether the case is valid, so coverage guidance steers the generators.
+// Beyond the invariants: a valid case for the paid account is never 400/300,
+// and an invalid case is never accepted (2xx) and always answered with the
+// row its layer names (415 for media, 413 for size, 400/300 otherwise).
+func FuzzStructured(f *testing.F) {
+	e := newEnv(f)
+	f.Add(int64(1), uint16(0), true)
+	f.Add(int64(1), uint16(3), false)
+	f.Add(int64(42), uint16(17), false)
+	f.Fuzz(func(t *testing.T, seed int64, index uint16, valid bool) {
+		c := e.gen.At(seed, int(index), valid)
+		req, rec := e.send(t, e.fx.Accounts.Paid, e.fx.Tokens.Master, c.ContentType, c.Body)
+		e.invariants(t, req, rec, c.Body)
+		if valid {
+			if isInvalidBody(rec) {
+				t.Fatalf("valid case rejected as invalid: %s\nanswer: %s", c, rec.Body.Bytes())
+			}
+			return
+		}
+		want := map[gen.Layer]int{gen.LayerMedia: 415, gen.LayerSize: 413}[c.Layer]
+		if want == 0 {
+			want = 400
+		}
+		if rec.Code != want {
+			t.Fatalf("invalid case %s answered %d, want %d: %s", c, rec.Code, want, rec.Body.Bytes())
+		}
+		var a answer
+		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Code == nil || *a.Code != 300 {
+			t.Fatalf("invalid case %s answered %s, want code 300", c, rec.Body.Bytes())
+		}
+	})
+}

@@ -1,0 +1,102 @@
+package mock
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Fault is one deliberate contract break the mock can be started with, for
+// testing the harness itself: it changes exactly one decision of the mock.
+type Fault struct {
+	Name        string // kebab-case, as given to Config.Fault and -fault
+	Description string // one line: what the mock then does wrong
+	Breaks      string // the runner check id that must catch it
+}
+
+// The fault names; each is one decision point in the handler.
+const (
+	faultAcceptBadDate         = "accept-bad-date"
+	faultAcceptBasePlan        = "accept-base-plan"
+	faultAcceptDuplicateKey    = "accept-duplicate-key"
+	faultAcceptUnknownPlan     = "accept-unknown-plan"
+	faultAcceptUnknownProperty = "accept-unknown-property"
+	faultAcceptZeroHosts       = "accept-zero-hosts"
+	faultAuthIgnored           = "auth-ignored"
+	faultDropAddedPlan         = "drop-added-plan"
+	faultDropConnection        = "drop-connection"
+	faultErrorNoMessage        = "error-no-message"
+	faultForgetState           = "forget-state"
+	faultGoldenDrift           = "golden-drift"
+	faultHostsString           = "hosts-string"
+	faultIgnoreContentType     = "ignore-content-type"
+	faultIgnoreFreePlan        = "ignore-free-plan"
+	faultIgnoreRoomsBase       = "ignore-rooms-base"
+	faultIgnoreSelfPay         = "ignore-self-pay"
+	faultIgnoreVolumeLicense   = "ignore-volume-license"
+	faultMethodAllowed         = "method-allowed"
+	faultServerError           = "server-error"
+	faultSlow                  = "slow"
+	faultSuccess200            = "success-200"
+	faultTextContentType       = "text-content-type"
+	faultUndocumentedStatus    = "undocumented-status"
+	faultUnfilledMessage       = "unfilled-message"
+	faultWrongErrorCode        = "wrong-error-code"
+	faultWrongHosts            = "wrong-hosts"
+	faultWrongMessage          = "wrong-message"
+	faultWrongStatus           = "wrong-status"
+)
+
+var faults = []Fault{
+	{faultAcceptBadDate, "a date that is not a real calendar day (2021-02-30, 12/31/2021) is accepted", "invalid-rejected"},
+	{faultAcceptBasePlan, "the base plan code yearly is accepted as an add-on", "invalid-rejected"},
+	{faultAcceptDuplicateKey, "a body object that repeats a key is accepted (the last value wins)", "invalid-rejected"},
+	{faultAcceptUnknownPlan, "a plan code outside the catalog (or outside its phone slot) is accepted", "invalid-rejected"},
+	{faultAcceptUnknownProperty, "unknown properties in the body are ignored instead of rejected", "invalid-rejected"},
+	{faultAcceptZeroHosts, "hosts below the minimum (0, -1) is accepted and echoed", "invalid-rejected"},
+	{faultAuthIgnored, "a missing or unknown token is served as the master token instead of 401/124", "auth-enforced"},
+	{faultDropAddedPlan, "a 201 shows the plan set from before the change, without the added plan", "valid-accepted"},
+	{faultDropConnection, "where a 201 is due, the connection is closed without an answer", "no-server-error"},
+	{faultErrorNoMessage, "error bodies carry only \"code\", no \"message\"", "response-schema"},
+	{faultForgetState, "successful adds are not remembered: the same add answers 201 again", "state-model"},
+	{faultGoldenDrift, "the paid account starts with plan_base hosts 25 instead of 20", "golden"},
+	{faultHostsString, "hosts in a 201 body are JSON strings (\"18\") instead of integers", "response-schema"},
+	{faultIgnoreContentType, "the Content-Type is not checked: a text/plain body is parsed as JSON", "invalid-rejected"},
+	{faultIgnoreFreePlan, "the free plan row is never answered: adds on the free account succeed", "error-row"},
+	{faultIgnoreRoomsBase, "the Zoom Rooms base plan row is never answered: zroom_monthly replaces the base plan", "error-row"},
+	{faultIgnoreSelfPay, "the self pay row is never answered: adds on the self pay account succeed", "error-row"},
+	{faultIgnoreVolumeLicense, "the volume license row is never answered: that token adds plans like the master", "error-row"},
+	{faultMethodAllowed, "other methods on the path answer 200 {} instead of 405", "method-not-allowed"},
+	{faultServerError, "an invalid body whose offending field is type answers 500", "no-server-error"},
+	{faultSlow, "every answer is delayed by SlowBy (default 2s)", "response-time"},
+	{faultSuccess200, "a successful add answers 200 instead of 201", "valid-accepted"},
+	{faultTextContentType, "every answer carries Content-Type text/plain", "content-type"},
+	{faultUndocumentedStatus, "an invalid body answers 422 instead of 400", "status-documented"},
+	{faultUnfilledMessage, "message placeholders ({planCode}, {subAccountId}) are left unfilled", "error-row"},
+	{faultWrongErrorCode, "account_missing answers code 2002 instead of 2001", "error-row"},
+	{faultWrongHosts, "the added plan's hosts is one more than the hosts sent", "valid-accepted"},
+	{faultWrongMessage, "the self pay row's message text is altered", "error-row"},
+	{faultWrongStatus, "account_missing answers status 400 instead of 404", "error-row"},
+}
+
+// Faults returns every fault the mock knows, sorted by name.
+func Faults() []Fault {
+	out := append([]Fault(nil), faults...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// checkFault reports an unknown fault name, listing the known ones.
+func checkFault(name string) error {
+	if name == "" {
+		return nil
+	}
+	var names []string
+	for _, f := range Faults() {
+		if f.Name == name {
+			return nil
+		}
+		names = append(names, f.Name)
+	}
+	return fmt.Errorf("mock: unknown fault %q (known: %s)", name, strings.Join(names, ", "))
+}

@@ -1,0 +1,802 @@
+// Package mock is the stateful mock of the addons endpoint: an http.Handler
+// that answers exactly as ADDONS.md says, deriving messages, codes, the check
+// order, the catalog and body validation from the loaded spec. It can be
+// started with one deliberate fault to test the harness itself. It owns no
+// socket: cmd/contract's mock subcommand wraps it in an http.Server.
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/spec"
+)
+
+// MaxBody is the largest request body the mock reads; a longer one answers 413.
+const MaxBody = 1 << 20
+
+// Config configures a Server; the zero value serves the embedded spec with the shipped fixtures.
+type Config struct {
+	Doc      *spec.Document     // nil: spec.Default()
+	Fixtures *fixtures.Fixtures // nil: fixtures.Default()
+	Fault    string             // "" for none; see Faults()
+	Rate     float64            // requests per second per token; 0 = no limit
+	SlowBy   time.Duration      // delay used by the "slow" fault; 0 = 2s
+}
+
+// Server is the mock: an http.Handler safe for concurrent use, holding the
+// plan sets of the fixture sub accounts.
+type Server struct {
+	op        *spec.Operation
+	val       *spec.Validator
+	fx        fixtures.Fixtures
+	fault     string
+	slowBy    time.Duration
+	limit     *limiter
+	mediaType string
+	reqSchema *spec.Schema
+	route     []string // path template segments
+	pathHint  string   // the path template for messages, e.g. /accounts/<accountId>/plans/addons
+	prefixes  []string // base paths of the spec's servers, e.g. "/v2"
+
+	rows        map[string]spec.ErrorRow
+	catalog     map[string]spec.Plan
+	catalogList []spec.Plan
+	places      map[string]place    // by code
+	slotCodes   map[string][]string // codes by catalog place
+	order       []string
+	checks      map[string]func(*exchange) *answer
+
+	mu       sync.Mutex
+	accounts map[string]*account // keys fixed after New; contents guarded by mu
+}
+
+// Row ids of the error matrix (x-error-codes), and "route".
+const (
+	checkRoute          = "route"
+	rowVolumeLicense    = "volume_license"
+	rowSelfPay          = "self_pay"
+	rowFreePlan         = "free_plan"
+	rowRoomsBase        = "rooms_base"
+	rowAlreadyHas       = "already_has"
+	rowInvalidBody      = "invalid_body"
+	rowInvalidToken     = "invalid_token"
+	rowUserMissing      = "user_missing"
+	rowAccountMissing   = "account_missing"
+	rowBodyTooLarge     = "body_too_large"
+	rowUnsupportedMedia = "unsupported_media_type"
+	rowRateLimited      = "rate_limited"
+)
+
+// placeholders the mock knows how to fill.
+var knownPlaceholders = map[string]bool{"planCode": true, "subAccountId": true, "detail": true}
+
+var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// New builds a Server. It fails when the spec lacks something the mock
+// derives from it, when the fault is unknown, or when the fixtures do not fit
+// the catalog (has_addon_plan not an add-on).
+func New(cfg Config) (*Server, error) {
+	if err := checkFault(cfg.Fault); err != nil {
+		return nil, err
+	}
+	if cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0) {
+		return nil, fmt.Errorf("mock: rate %v must be a finite number >= 0", cfg.Rate)
+	}
+	if cfg.SlowBy < 0 {
+		return nil, fmt.Errorf("mock: slow-by %v must not be negative", cfg.SlowBy)
+	}
+	doc := cfg.Doc
+	if doc == nil {
+		var err error
+		if doc, err = spec.Default(); err != nil {
+			return nil, fmt.Errorf("mock: %w", err)
+		}
+	}
+	fx := fixtures.Default()
+	if cfg.Fixtures != nil {
+		fx = *cfg.Fixtures
+	}
+	op, err := doc.Operation(spec.AddonsOperationID)
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	val, err := doc.Validator()
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	s := &Server{
+		op:     op,
+		val:    val,
+		fx:     fx,
+		fault:  cfg.Fault,
+		slowBy: cfg.SlowBy,
+	}
+	if s.slowBy == 0 {
+		s.slowBy = 2 * time.Second
+	}
+	if cfg.Rate > 0 {
+		s.limit = newLimiter(cfg.Rate, time.Now)
+	}
+	if err := s.derive(); err != nil {
+		return nil, err
+	}
+	if s.accounts, err = s.initialAccounts(fx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// derive reads from the operation everything the handler needs, and fails
+// on what it cannot serve.
+func (s *Server) derive() error {
+	op := s.op
+	if op.Body == nil || op.Body.Schema == nil {
+		return fmt.Errorf("mock: operation %s has no request body schema", op.ID)
+	}
+	s.mediaType = strings.ToLower(op.Body.MediaType)
+	s.reqSchema = op.Body.Schema
+
+	s.route = strings.Split(op.Path, "/")
+	// Braces in a message read as an unfilled placeholder.
+	s.pathHint = strings.NewReplacer("{", "<", "}", ">").Replace(op.Path)
+	params := 0
+	for _, seg := range s.route {
+		if strings.HasPrefix(seg, "{") {
+			params++
+		}
+	}
+	if params != 1 {
+		return fmt.Errorf("mock: path %s must have exactly one parameter", op.Path)
+	}
+	for _, srv := range op.Servers {
+		if u, err := url.Parse(srv); err == nil {
+			if p := strings.TrimRight(u.Path, "/"); p != "" {
+				s.prefixes = append(s.prefixes, p)
+			}
+		}
+	}
+
+	s.rows = map[string]spec.ErrorRow{}
+	for _, r := range op.Errors {
+		for _, m := range placeholderRE.FindAllStringSubmatch(r.Message, -1) {
+			if !knownPlaceholders[m[1]] {
+				return fmt.Errorf("mock: error row %s: unknown placeholder {%s}", r.ID, m[1])
+			}
+		}
+		s.rows[r.ID] = r
+	}
+	for _, id := range []string{rowVolumeLicense, rowSelfPay, rowFreePlan, rowRoomsBase, rowAlreadyHas, rowInvalidBody,
+		rowInvalidToken, rowUserMissing, rowAccountMissing, rowBodyTooLarge, rowUnsupportedMedia, rowRateLimited} {
+		if _, ok := s.rows[id]; !ok {
+			return fmt.Errorf("mock: the spec's error matrix lacks row %s", id)
+		}
+	}
+
+	if len(op.Catalog) == 0 {
+		return fmt.Errorf("mock: operation %s has no x-plan-catalog", op.ID)
+	}
+	created := responseSchema(op, http.StatusCreated)
+	if created == nil {
+		return fmt.Errorf("mock: operation %s documents no 201 body schema", op.ID)
+	}
+	s.catalog = map[string]spec.Plan{}
+	s.places = map[string]place{}
+	s.catalogList = op.Catalog
+	for _, p := range op.Catalog {
+		pl, err := resolvePlace(created, p)
+		if err != nil {
+			return fmt.Errorf("mock: %w", err)
+		}
+		s.catalog[p.Code] = p
+		s.places[p.Code] = pl
+	}
+	s.slotCodes = slotCodesOf(op.Catalog)
+	if err := s.checkCatalogRules(s.reqSchema, 0); err != nil {
+		return err
+	}
+
+	s.checks = map[string]func(*exchange) *answer{
+		rowBodyTooLarge:     s.checkBodySize,
+		checkRoute:          s.checkRoute,
+		rowRateLimited:      s.checkRate,
+		rowInvalidToken:     s.checkToken,
+		rowUserMissing:      s.checkUser,
+		rowAccountMissing:   s.checkAccount,
+		rowUnsupportedMedia: s.checkMediaType,
+		rowInvalidBody:      s.checkBody,
+		rowVolumeLicense:    s.checkVolumeLicense,
+		rowSelfPay:          s.checkSelfPay,
+		rowFreePlan:         s.checkFreePlan,
+		rowRoomsBase:        s.checkRoomsBase,
+		rowAlreadyHas:       s.checkAlreadyHas,
+	}
+	return s.deriveOrder(op.CheckOrder)
+}
+
+// deriveOrder takes x-check-order and places the two checks it leaves out by
+// design: body_too_large first (413 "whatever else is wrong") and
+// rate_limited right after the route.
+func (s *Server) deriveOrder(given []string) error {
+	if len(given) == 0 {
+		return fmt.Errorf("mock: operation %s has no x-check-order", s.op.ID)
+	}
+	has := map[string]bool{}
+	for _, id := range given {
+		if _, ok := s.checks[id]; !ok {
+			return fmt.Errorf("mock: x-check-order names %q, a check the mock does not know", id)
+		}
+		if has[id] {
+			return fmt.Errorf("mock: x-check-order names %q twice", id)
+		}
+		has[id] = true
+	}
+	var order []string
+	if !has[rowBodyTooLarge] {
+		order = append(order, rowBodyTooLarge)
+	}
+	for _, id := range given {
+		order = append(order, id)
+		if id == checkRoute && !has[rowRateLimited] {
+			order = append(order, rowRateLimited)
+		}
+	}
+	for id := range s.checks {
+		found := false
+		for _, o := range order {
+			found = found || o == id
+		}
+		if !found {
+			return fmt.Errorf("mock: x-check-order lacks %q", id)
+		}
+	}
+	s.order = order
+	return nil
+}
+
+// checkCatalogRules makes sure every x-catalog value is "addon" or a place
+// of the catalog.
+func (s *Server) checkCatalogRules(sch *spec.Schema, depth int) error {
+	if sch == nil || depth > maxSchemaDepth {
+		return nil
+	}
+	if v, ok := sch.Extensions["x-catalog"]; ok {
+		rule, isString := v.(string)
+		if !isString || (rule != catalogAddon && len(s.slotCodes[rule]) == 0) {
+			return fmt.Errorf("mock: x-catalog %v is neither %q nor a catalog place", v, catalogAddon)
+		}
+	}
+	kids := append(append(append([]*spec.Schema{sch.Items}, sch.AllOf...), sch.OneOf...), sch.AnyOf...)
+	for _, p := range sch.Properties {
+		kids = append(kids, p.Schema)
+	}
+	for _, k := range kids {
+		if err := s.checkCatalogRules(k, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func responseSchema(op *spec.Operation, status int) *spec.Schema {
+	for _, r := range op.Responses {
+		if r.Status == status {
+			return r.Schema
+		}
+	}
+	return nil
+}
+
+// exchange is one request on its way through the checks.
+type exchange struct {
+	r         *http.Request
+	body      []byte
+	readErr   error
+	accountID string
+	role      tokenRole
+	acct      *account
+	items     []planItem
+	locked    bool
+}
+
+type tokenRole int
+
+const (
+	roleNone tokenRole = iota
+	roleMaster
+	roleVolumeLicense
+	roleUnknownUser
+)
+
+// answer is what the handler will write.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	drop   bool // close the connection without answering
+}
+
+// ServeHTTP answers one request. Nothing a client sends may panic it; a
+// panic would be a bug, answered 500 so the fuzz target notices.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = fmt.Fprintf(w, `{"code":500,"message":%q}`, fmt.Sprint("internal error: ", v))
+		}
+	}()
+	a := s.handle(&exchange{r: r})
+	if s.fault == faultSlow {
+		t := time.NewTimer(s.slowBy)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+		}
+	}
+	if a.drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		// No connection to close (an in-process caller): net/http's own
+		// signal for "abort without answering".
+		panic(http.ErrAbortHandler)
+	}
+	h := w.Header()
+	for k, v := range a.header {
+		h[k] = v
+	}
+	if s.fault == faultTextContentType {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+	} else {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
+}
+
+// handle runs the checks in order; the first that answers wins, else the
+// plan is added.
+func (s *Server) handle(x *exchange) *answer {
+	if x.r.Body != nil {
+		x.body, x.readErr = io.ReadAll(io.LimitReader(x.r.Body, MaxBody+1))
+	}
+	defer func() {
+		if x.locked {
+			s.mu.Unlock()
+		}
+	}()
+	for _, id := range s.order {
+		if a := s.checks[id](x); a != nil {
+			return a
+		}
+	}
+	return s.add(x)
+}
+
+// lock takes the state lock once per exchange, from the first check that
+// reads state to the end of the exchange, so check-then-add is atomic.
+func (s *Server) lock(x *exchange) *account {
+	if !x.locked {
+		s.mu.Lock()
+		x.locked = true
+	}
+	return s.account(x)
+}
+
+func (s *Server) checkBodySize(x *exchange) *answer {
+	if len(x.body) > MaxBody {
+		return s.row(rowBodyTooLarge, map[string]string{"detail": fmt.Sprintf("The request body is over %d bytes (1 MiB).", MaxBody)})
+	}
+	return nil
+}
+
+func (s *Server) checkRoute(x *exchange) *answer {
+	id, ok := s.matchPath(x.r.URL)
+	if !ok {
+		return s.errorAnswer(http.StatusNotFound, http.StatusNotFound,
+			fmt.Sprintf("No route for %s; this server serves %s %s.", quoteShort(x.r.URL.Path), s.op.Method, s.pathHint))
+	}
+	x.accountID = id
+	if x.r.Method == s.op.Method {
+		return nil
+	}
+	if s.fault == faultMethodAllowed {
+		return &answer{status: http.StatusOK, body: []byte("{}")}
+	}
+	a := s.errorAnswer(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed,
+		fmt.Sprintf("Method %s is not allowed here; use %s.", quoteShort(x.r.Method), s.op.Method))
+	a.header = http.Header{"Allow": {s.op.Method}}
+	return a
+}
+
+// matchPath matches the escaped path against the operation's template, with
+// or without a server base path in front, and returns the decoded account id.
+func (s *Server) matchPath(u *url.URL) (string, bool) {
+	p := u.EscapedPath()
+	for _, prefix := range append([]string{""}, s.prefixes...) {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok {
+			continue
+		}
+		segs := strings.Split(rest, "/")
+		if len(segs) != len(s.route) {
+			continue
+		}
+		id, matched := "", true
+		for i, tmpl := range s.route {
+			seg, err := url.PathUnescape(segs[i])
+			if err != nil {
+				matched = false
+				break
+			}
+			if strings.HasPrefix(tmpl, "{") {
+				id = seg
+			} else if seg != tmpl {
+				matched = false
+				break
+			}
+		}
+		if matched {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+func (s *Server) checkRate(x *exchange) *answer {
+	if s.limit == nil {
+		return nil
+	}
+	// Unknown tokens share one bucket, so client input cannot grow the map.
+	key := ""
+	if token, ok := bearer(x.r.Header.Get("Authorization")); ok && s.roleOf(token) != roleNone {
+		key = token
+	}
+	ok, retry := s.limit.take(key)
+	if ok {
+		return nil
+	}
+	a := s.row(rowRateLimited, map[string]string{"detail": fmt.Sprintf("Too many requests; retry in %d s.", retry)})
+	a.header = http.Header{"Retry-After": {strconv.Itoa(retry)}}
+	return a
+}
+
+// bearer returns the token of an Authorization header with the Bearer
+// scheme, matched case-insensitively.
+func bearer(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+func (s *Server) roleOf(token string) tokenRole {
+	switch token {
+	case s.fx.Tokens.Master:
+		return roleMaster
+	case s.fx.Tokens.VolumeLicense:
+		return roleVolumeLicense
+	case s.fx.Tokens.UnknownUser:
+		return roleUnknownUser
+	}
+	return roleNone
+}
+
+func (s *Server) checkToken(x *exchange) *answer {
+	if token, ok := bearer(x.r.Header.Get("Authorization")); ok {
+		x.role = s.roleOf(token)
+	}
+	if x.role == roleNone {
+		if s.fault == faultAuthIgnored {
+			x.role = roleMaster
+			return nil
+		}
+		return s.row(rowInvalidToken, nil)
+	}
+	return nil
+}
+
+func (s *Server) checkUser(x *exchange) *answer {
+	if x.role == roleUnknownUser {
+		return s.row(rowUserMissing, nil)
+	}
+	return nil
+}
+
+func (s *Server) checkAccount(x *exchange) *answer {
+	if s.account(x) != nil {
+		return nil
+	}
+	return s.row(rowAccountMissing, map[string]string{"subAccountId": x.accountID})
+}
+
+// account is the exchange's sub account, nil when there is none. Checks that
+// need it tolerate nil: a -spec may order them before account_missing.
+func (s *Server) account(x *exchange) *account {
+	if x.acct == nil {
+		x.acct = s.accounts[x.accountID]
+	}
+	return x.acct
+}
+
+func (s *Server) checkMediaType(x *exchange) *answer {
+	if s.fault == faultIgnoreContentType {
+		return nil
+	}
+	ct := x.r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	// A malformed parameter is a Content-Type oddity ADDONS.md leaves open;
+	// the media type itself decides.
+	if (err == nil || errors.Is(err, mime.ErrInvalidMediaParameter)) && mt == s.mediaType {
+		return nil
+	}
+	detail := fmt.Sprintf("Content-Type must be %s, not %s.", s.mediaType, quoteShort(ct))
+	if ct == "" {
+		detail = fmt.Sprintf("Content-Type is missing; send %s.", s.mediaType)
+	}
+	return s.row(rowUnsupportedMedia, map[string]string{"detail": detail})
+}
+
+func (s *Server) checkBody(x *exchange) *answer {
+	bad := s.judgeBody(x)
+	if bad == nil {
+		return nil
+	}
+	detail := bad.detail()
+	if s.fault == faultServerError && (bad.field == "type" || strings.HasSuffix(bad.field, ".type")) {
+		return s.errorAnswer(http.StatusInternalServerError, http.StatusInternalServerError, "Internal error.")
+	}
+	a := s.row(rowInvalidBody, map[string]string{"detail": cut(detail, maxDetail)})
+	if s.fault == faultUndocumentedStatus {
+		a.status = http.StatusUnprocessableEntity
+	}
+	return a
+}
+
+// judgeBody validates the body: strict JSON first, then the spec's validator,
+// then the catalog rules on top. On success x.items holds the plan codes.
+func (s *Server) judgeBody(x *exchange) *invalid {
+	if x.readErr != nil {
+		return &invalid{text: "The request body could not be read."}
+	}
+	body, bad := decodeStrict(x.body, s.fault == faultAcceptDuplicateKey)
+	if bad != nil {
+		return bad
+	}
+	raw := x.body
+	switch s.fault {
+	case faultAcceptBadDate, faultAcceptZeroHosts, faultAcceptUnknownProperty, faultAcceptDuplicateKey:
+		relaxed, _ := decodeStrict(x.body, true)
+		if raw, bad = marshalBody(s.relax(s.reqSchema, relaxed, 0, false)); bad != nil {
+			return bad
+		}
+	}
+	if problems := s.val.Body(s.op, s.mediaType, raw); len(problems) > 0 {
+		p := pickProblem(problems, body)
+		// The spec's messages already lead with the field ("hosts: minimum:
+		// got 0, want 1") or with "body: " ("body: missing property 'hosts'").
+		if p.Field != "" {
+			return &invalid{field: p.Field, text: strings.TrimPrefix(p.Message, p.Field+": ")}
+		}
+		return &invalid{text: "Invalid request body: " + strings.TrimPrefix(p.Message, "body: ")}
+	}
+	var items []planItem
+	collect(s.reqSchema, body, "", 0, map[string]bool{}, &items)
+	if bad := s.catalogRules(items); bad != nil {
+		return bad
+	}
+	if len(items) == 0 {
+		return &invalid{text: "The request body names no plan."}
+	}
+	x.items = items
+	return nil
+}
+
+func marshalBody(v any) ([]byte, *invalid) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, &invalid{text: "The request body could not be re-encoded."}
+	}
+	return b, nil
+}
+
+func (s *Server) checkVolumeLicense(x *exchange) *answer {
+	if x.role == roleVolumeLicense && s.fault != faultIgnoreVolumeLicense {
+		return s.row(rowVolumeLicense, nil)
+	}
+	return nil
+}
+
+func (s *Server) checkSelfPay(x *exchange) *answer {
+	if a := s.account(x); a != nil && a.kind == kindSelfPay && s.fault != faultIgnoreSelfPay {
+		return s.row(rowSelfPay, nil)
+	}
+	return nil
+}
+
+func (s *Server) checkFreePlan(x *exchange) *answer {
+	if a := s.account(x); a != nil && a.kind == kindFree && s.fault != faultIgnoreFreePlan {
+		return s.row(rowFreePlan, nil)
+	}
+	return nil
+}
+
+func (s *Server) checkRoomsBase(x *exchange) *answer {
+	if s.fault == faultIgnoreRoomsBase {
+		return nil
+	}
+	a := s.lock(x)
+	for _, it := range x.items {
+		if a != nil && it.code == roomsAddon && s.holdsForeignBase(a, it.code) {
+			return s.row(rowRoomsBase, nil)
+		}
+	}
+	return nil
+}
+
+func (s *Server) checkAlreadyHas(x *exchange) *answer {
+	a := s.lock(x)
+	for _, it := range x.items {
+		if a != nil && a.held[it.code] {
+			return s.row(rowAlreadyHas, map[string]string{"planCode": it.code})
+		}
+	}
+	return nil
+}
+
+// add lands the body's plans on the account and answers 201 with the whole
+// plan set after the change.
+func (s *Server) add(x *exchange) *answer {
+	a := s.lock(x)
+	if a == nil || x.items == nil {
+		// Only a -spec whose x-check-order puts account_missing or
+		// invalid_body nowhere useful gets here.
+		return s.errorAnswer(http.StatusBadRequest, 300, "The request cannot be served in this check order.")
+	}
+	after := deepCopy(a.plans).(map[string]any)
+	for _, it := range x.items {
+		hosts := it.hosts
+		if s.fault == faultWrongHosts {
+			hosts++
+		}
+		if pl, ok := s.places[it.code]; ok {
+			put(after, pl, it.code, hosts)
+		}
+	}
+	shown := after
+	if s.fault == faultDropAddedPlan {
+		shown = a.plans
+	}
+	if s.fault != faultForgetState {
+		a.plans = after
+		for _, it := range x.items {
+			a.held[it.code] = true
+		}
+	}
+	if s.fault == faultHostsString {
+		shown = hostsAsStrings(deepCopy(shown)).(map[string]any)
+	}
+	body, err := marshal(shown)
+	if err != nil {
+		panic(fmt.Sprintf("mock: plan set does not marshal: %v", err))
+	}
+	status := http.StatusCreated
+	if s.fault == faultSuccess200 {
+		status = http.StatusOK
+	}
+	return &answer{status: status, body: body, drop: s.fault == faultDropConnection}
+}
+
+// hostsAsStrings turns every "hosts" number into a JSON string, for the
+// hosts-string fault.
+func hostsAsStrings(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if n, ok := e.(int64); ok && k == "hosts" {
+				t[k] = strconv.FormatInt(n, 10)
+			} else {
+				t[k] = hostsAsStrings(e)
+			}
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = hostsAsStrings(e)
+		}
+	}
+	return v
+}
+
+// row answers an error row of the matrix with its placeholders filled.
+func (s *Server) row(id string, vars map[string]string) *answer {
+	r := s.rows[id]
+	status, code, msg := r.Status, r.Code, r.Message
+	switch {
+	case s.fault == faultWrongErrorCode && id == rowAccountMissing:
+		code = 2002
+	case s.fault == faultWrongStatus && id == rowAccountMissing:
+		status = http.StatusBadRequest
+	case s.fault == faultWrongMessage && id == rowSelfPay:
+		msg = "This sub account pays its own bills."
+	}
+	if s.fault != faultUnfilledMessage {
+		msg = placeholderRE.ReplaceAllStringFunc(msg, func(m string) string {
+			v := vars[m[1:len(m)-1]]
+			if v == "" && m == "{detail}" {
+				v = "The request is invalid."
+			}
+			return v
+		})
+	}
+	return s.errorAnswer(status, code, msg)
+}
+
+// errorAnswer is an Error body {code, message}.
+func (s *Server) errorAnswer(status, code int, msg string) *answer {
+	var v any = struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}{code, msg}
+	if s.fault == faultErrorNoMessage {
+		v = struct {
+			Code int `json:"code"`
+		}{code}
+	}
+	body, err := marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("mock: error body does not marshal: %v", err))
+	}
+	return &answer{status: status, body: body}
+}
+
+// marshal encodes v without HTML escaping: answers are read by programs and
+// people, not embedded in pages, and "<accountId>" reads better unescaped.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// maxDetail bounds the {detail} of a 400: validator messages may list
+// client-chosen property names.
+const maxDetail = 512
+
+// cut shortens s to at most n bytes on a rune boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
