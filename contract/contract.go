@@ -37,6 +37,7 @@ const (
 	KindAuth     Kind = "auth"     // missing, malformed or unknown credentials
 	KindMethod   Kind = "method"   // another method on the operation's path
 	KindState    Kind = "state"    // one step of a stateful sequence
+	KindFuzz     Kind = "fuzz"     // a fuzz input replayed from a corpus: any documented answer (Expect.Any)
 )
 
 // Token roles a case may send; anything else in Request.Token is sent literally.
@@ -50,40 +51,59 @@ const (
 // Request is a request described by fixture roles, not by fixture values, so
 // the same case runs against any target and prints without secrets.
 type Request struct {
-	Method      string // "" = the operation's method
-	Account     string // account role ("paid", "free", ...) or, with a "=" prefix, a literal id ("=" alone is the empty id)
-	Token       string // token role (TokenMaster, ...) or TokenNone; see Auth to send a raw header
-	Auth        string // when set, the raw Authorization header, with "{token}" standing for the Token role's value
-	Path        string // when set, a literal path sent instead of the operation's (unknown routes)
-	ContentType string // "" = no Content-Type header
-	Body        []byte
+	Method      string `json:"method,omitempty"`       // "" = the operation's method
+	Account     string `json:"account"`                // account role ("paid", "free", ...) or, with a "=" prefix, a literal id ("=" alone is the empty id)
+	Token       string `json:"token"`                  // token role (TokenMaster, ...) or TokenNone; see Auth to send a raw header
+	Auth        string `json:"auth,omitempty"`         // when set, the raw Authorization header, with "{token}" standing for the Token role's value
+	Path        string `json:"path,omitempty"`         // when set, a literal path sent instead of the operation's (unknown routes)
+	ContentType string `json:"content_type,omitempty"` // "" = no Content-Type header
+	Body        []byte `json:"body,omitempty"`         // base64 in JSON, so any bytes survive a save
 }
 
 // Expect is what a correct server must answer to a case.
 type Expect struct {
-	Row         string // error row id the answer must match; "" when success is expected
-	Status      int    // expected status when no row applies (405, route 404); 0 = from Row or 201
-	Plans       []Add  // plans a success adds; checked at their catalog place
-	MayHoldPlan bool   // the account may already hold the plan (state unknown): "already_has" naming it is correct too
+	Row         string `json:"row,omitempty"`           // error row id the answer must match; "" when success is expected
+	Status      int    `json:"status,omitempty"`        // expected status when no row applies (405, route 404); 0 = from Row or 201
+	Code        int    `json:"code,omitempty"`          // expected body "code" when no row applies (route 404: 404); 0 = not judged
+	Plans       []Add  `json:"plans,omitempty"`         // plans a success adds; checked at their catalog place
+	MayHoldPlan bool   `json:"may_hold_plan,omitempty"` // the account may already hold the plan (state unknown): "already_has" naming it is correct too
+	// Held lists, in body order, the codes an "already_has" answer may name:
+	// with Row already_has, the ones it must name one of; with MayHoldPlan,
+	// the ones whose holding the run does not know.
+	Held []string `json:"held,omitempty"`
+	// State is true when the expectation comes from what earlier answers of
+	// this run showed (the plan model), not from the input and the fixtures
+	// alone: the state-model check judges it instead of error-row.
+	State bool `json:"state,omitempty"`
+	// Any is true when any documented answer is right (fuzz inputs): no
+	// 5xx, a schema-conformant body, and an error's status and code those
+	// of some row of the matrix.
+	Any bool `json:"any,omitempty"`
 }
 
 // Add is one plan a request adds, with the hosts it sends (0 = no hosts sent).
 type Add struct {
-	Code  string
-	Hosts int64
+	Code  string `json:"code"`
+	Hosts int64  `json:"hosts,omitempty"`
 }
 
 // Case is one request of a run and what it must get back.
 type Case struct {
-	ID     string // stable, unique within a run: "matrix/self_pay", "invalid/wrong-type/0017", ...
-	Kind   Kind
-	Class  string // mutation class for invalid cases, "" otherwise
-	Field  string // JSON path the mutation touched
-	Seed   int64  // generator seed, 0 for hand-built scenarios
-	Index  int    // generator index
-	Writes bool   // a correct server changes state on this case (expected 201)
-	Req    Request
-	Expect Expect
+	ID     string `json:"id"`               // stable, unique within a run: "matrix/self_pay", "invalid/wrong-type/0017", ...
+	Kind   Kind   `json:"kind"`             //
+	Class  string `json:"class,omitempty"`  // mutation class for invalid cases, "" otherwise
+	Layer  string `json:"layer,omitempty"`  // generator layer of a generated case ("schema", "catalog", "syntax", "media", "size")
+	Field  string `json:"field,omitempty"`  // JSON path the mutation touched
+	Seed   int64  `json:"seed,omitempty"`   // generator seed, 0 for hand-built scenarios
+	Index  int    `json:"index,omitempty"`  // generator index
+	Writes bool   `json:"writes,omitempty"` // a correct server changes state on this case (expected 201)
+	// Stateful cases depend on what the account holds: they run in order on
+	// their account's lane and their Expect is filled in from the run's plan
+	// model just before they are sent (Adds says what the body adds).
+	Stateful bool    `json:"stateful,omitempty"`
+	Adds     []Add   `json:"adds,omitempty"` // catalog codes (and hosts) the body adds, in body order; nil for bodies that add nothing
+	Req      Request `json:"request"`
+	Expect   Expect  `json:"expect"`
 }
 
 // Exchange is one case as sent and as answered.
@@ -118,7 +138,10 @@ type Finding struct {
 	Failure  Failure   // its failure
 	Diff     string    // cmp.Diff(want, got), "(-want +got)"
 	Shrunk   []byte    // the shrunk body still failing this check, nil when not shrunk
-	Curl     string    // a command reproducing Example, token as $TOKEN
+	Curl     string    // a command reproducing the failure (the shrunk request when there is one), token as $TOKEN
 	CaseID   string
 	CaseSeed int64
+	// Steps is the shrunk sequence of a stateful counterexample, one line a
+	// request with its answer, ending with the failing one; nil otherwise.
+	Steps []string
 }

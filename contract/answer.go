@@ -1,0 +1,160 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/addons-contract/contract/spec"
+)
+
+// answer is the part of a response that checks judge, parsed once.
+type answer struct {
+	status     int
+	mediaType  string // lower case, without parameters; "" when absent or unparsable
+	body       any    // the decoded JSON body (numbers as json.Number); nil when not JSON
+	isJSON     bool   // the body is exactly one JSON value
+	code       int64  // the body's "code" when it is an integer
+	hasCode    bool
+	message    string // the body's "message" when it is a string
+	hasMessage bool
+}
+
+// parseAnswer reads ex's status, media type and, for JSON bodies, code and message.
+func parseAnswer(ex *Exchange) answer {
+	a := answer{status: ex.Status}
+	if ex.Header != nil {
+		if mt, _, err := mime.ParseMediaType(ex.Header.Get("Content-Type")); err == nil {
+			a.mediaType = strings.ToLower(mt)
+		}
+	}
+	if v, ok := decodeJSON(ex.Body); ok {
+		a.body, a.isJSON = v, true
+		if m, ok := v.(map[string]any); ok {
+			if n, ok := m["code"].(json.Number); ok {
+				if i, err := n.Int64(); err == nil {
+					a.code, a.hasCode = i, true
+				}
+			}
+			if s, ok := m["message"].(string); ok {
+				a.message, a.hasMessage = s, true
+			}
+		}
+	}
+	return a
+}
+
+// decodeJSON decodes exactly one JSON value, numbers kept as json.Number.
+func decodeJSON(b []byte) (any, bool) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	return v, true
+}
+
+// placeholderRE finds "{name}" placeholders in message templates.
+var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// templateRE compiles a message template into an anchored expression. A
+// placeholder with values in fill matches one of them exactly; any other
+// placeholder ({detail}, or one left unfilled) matches any non-empty text,
+// captured so that callers can read what the server put there.
+func templateRE(tmpl string, fill map[string][]string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, m := range placeholderRE.FindAllStringSubmatchIndex(tmpl, -1) {
+		b.WriteString(regexp.QuoteMeta(tmpl[last:m[0]]))
+		name := tmpl[m[2]:m[3]]
+		if vals := fill[name]; len(vals) > 0 {
+			alts := make([]string, len(vals))
+			for i, v := range vals {
+				alts[i] = regexp.QuoteMeta(v)
+			}
+			b.WriteString("(" + strings.Join(alts, "|") + ")")
+		} else {
+			b.WriteString("(.+)")
+		}
+		last = m[1]
+	}
+	b.WriteString(regexp.QuoteMeta(tmpl[last:]))
+	b.WriteString("$")
+	pattern := b.String()
+	if re, ok := templateCache.Load(pattern); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(pattern)
+	templateCache.Store(pattern, re)
+	return re
+}
+
+// templateCache holds compiled templates by pattern: a run judges thousands
+// of answers against a few dozen distinct (template, fill) pairs.
+var templateCache sync.Map
+
+// fillTemplate replaces each placeholder that has a value in fill by its
+// first value, leaving the others as written: the message a correct server
+// would send, as far as the runner can know it.
+func fillTemplate(tmpl string, fill map[string][]string) string {
+	return placeholderRE.ReplaceAllStringFunc(tmpl, func(p string) string {
+		if vals := fill[p[1:len(p)-1]]; len(vals) > 0 {
+			return vals[0]
+		}
+		return p
+	})
+}
+
+// matchesRow reports whether a is an answer of row: its status, its code and
+// a message fitting its template (fill narrows the placeholders).
+func matchesRow(row spec.ErrorRow, a answer, fill map[string][]string) bool {
+	if a.status != row.Status || !a.hasCode || a.code != int64(row.Code) || !a.hasMessage {
+		return false
+	}
+	return templateRE(row.Message, fill).MatchString(a.message)
+}
+
+// rowOf returns the id of the first error row (spec order) that a matches
+// with every placeholder left open, "" when none does.
+func rowOf(op *spec.Operation, a answer) string {
+	if a.status < 400 || !a.hasCode {
+		return ""
+	}
+	for _, row := range op.Errors {
+		if matchesRow(row, a, nil) {
+			return row.ID
+		}
+	}
+	return ""
+}
+
+// namedPlan returns the code an "already has" answer names ({planCode} in
+// the row's template), when a is such an answer.
+func namedPlan(row spec.ErrorRow, a answer) (string, bool) {
+	if a.status != row.Status || !a.hasCode || a.code != int64(row.Code) || !a.hasMessage {
+		return "", false
+	}
+	names := placeholderRE.FindAllStringSubmatch(row.Message, -1)
+	m := templateRE(row.Message, nil).FindStringSubmatch(a.message)
+	if m == nil {
+		return "", false
+	}
+	for i, n := range names {
+		if n[1] == "planCode" && i+1 < len(m) {
+			return m[i+1], true
+		}
+	}
+	return "", false
+}

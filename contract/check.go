@@ -1,0 +1,251 @@
+package contract
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/golden"
+	"github.com/addons-contract/contract/spec"
+)
+
+// Check is one named rule that judges exchanges. Checks are small values
+// that compose: a run applies every selected check to every exchange it
+// applies to, and collects every failure.
+type Check interface {
+	// ID is the name users select the check by (-checks, -skip-checks).
+	ID() string
+	// Doc is one line saying what the check holds the server to.
+	Doc() string
+	// Applies reports whether the check has anything to say about j.
+	Applies(j *Judgement) bool
+	// Judge returns the ways j breaks the check; nil when it holds.
+	Judge(j *Judgement) []Failure
+}
+
+// Judgement is one exchange with everything a check needs to judge it.
+type Judgement struct {
+	Op              *spec.Operation
+	Validator       *spec.Validator
+	Fixtures        fixtures.Fixtures
+	Case            *Case
+	Exchange        *Exchange
+	AccountID       string        // the account id the request addressed
+	MaxResponseTime time.Duration // 0 = no budget
+	Golden          *golden.Set   // nil = golden files are not judged
+	GoldenMask      []string      // JSON paths masked in golden bodies
+	UpdateGolden    bool          // rewrite golden files instead of comparing
+
+	ans    answer
+	parsed bool
+}
+
+// answer returns the parsed response, parsing it once.
+func (j *Judgement) answer() answer {
+	if !j.parsed {
+		j.ans = parseAnswer(j.Exchange)
+		j.parsed = true
+	}
+	return j.ans
+}
+
+// answered reports whether a response came back.
+func (j *Judgement) answered() bool { return j.Exchange.Err == nil && j.Exchange.Status != 0 }
+
+// toOperation reports whether the request went to the operation itself
+// (its method and path), not to another method or an unknown route.
+func (j *Judgement) toOperation() bool {
+	m := j.Case.Req.Method
+	return (m == "" || m == j.Op.Method) && j.Case.Req.Path == ""
+}
+
+// row returns the expected error row, if the case expects one.
+func (j *Judgement) row() (spec.ErrorRow, bool) {
+	return findRow(j.Op, j.Case.Expect.Row)
+}
+
+func findRow(op *spec.Operation, id string) (spec.ErrorRow, bool) {
+	if id == "" {
+		return spec.ErrorRow{}, false
+	}
+	for _, r := range op.Errors {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return spec.ErrorRow{}, false
+}
+
+// fill returns the placeholder values a correct answer to j uses.
+func (j *Judgement) fill() map[string][]string {
+	f := map[string][]string{"subAccountId": {j.AccountID}}
+	e := j.Case.Expect
+	codes := append([]string(nil), e.Held...)
+	if len(codes) == 0 {
+		for _, a := range e.Plans {
+			codes = append(codes, a.Code)
+		}
+	}
+	if len(codes) > 0 {
+		f["planCode"] = codes
+	}
+	return f
+}
+
+// expectKey names what a case expects, for grouping failures of checks
+// that are not about one row: the row id, the expected status, or
+// "created".
+func expectKey(c *Case) string {
+	switch {
+	case c.Expect.Any:
+		return "any"
+	case c.Expect.Row != "":
+		return c.Expect.Row
+	case c.Expect.Status != 0:
+		return fmt.Sprint(c.Expect.Status)
+	}
+	return "created"
+}
+
+// AllChecks returns every check, in the order reports list them.
+func AllChecks() []Check {
+	return []Check{
+		noServerError{}, statusDocumented{}, contentType{}, responseSchema{}, errorRow{},
+		invalidRejected{}, validAccepted{}, authEnforced{}, methodNotAllowed{}, stateModel{},
+		goldenMatch{}, responseTime{},
+	}
+}
+
+// CheckIDs returns the ids of every check, in report order.
+func CheckIDs() []string {
+	var ids []string
+	for _, c := range AllChecks() {
+		ids = append(ids, c.ID())
+	}
+	return ids
+}
+
+// SelectChecks returns the checks named in only (all when empty) minus those
+// in skip, in report order. An unknown id is an error listing the valid ones.
+func SelectChecks(only, skip []string) ([]Check, error) {
+	all := AllChecks()
+	known := map[string]bool{}
+	for _, c := range all {
+		known[c.ID()] = true
+	}
+	var unknown []string
+	set := func(ids []string) map[string]bool {
+		m := map[string]bool{}
+		for _, id := range ids {
+			id = strings.TrimSpace(id)
+			if id == "" {
+				continue
+			}
+			if !known[id] {
+				unknown = append(unknown, id)
+			}
+			m[id] = true
+		}
+		return m
+	}
+	in, out := set(only), set(skip)
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("unknown check %s (valid: %s)", strings.Join(unknown, ", "), strings.Join(CheckIDs(), ", "))
+	}
+	var sel []Check
+	for _, c := range all {
+		if (len(in) == 0 || in[c.ID()]) && !out[c.ID()] {
+			sel = append(sel, c)
+		}
+	}
+	if len(sel) == 0 {
+		return nil, fmt.Errorf("no check left to run (valid: %s)", strings.Join(CheckIDs(), ", "))
+	}
+	return sel, nil
+}
+
+// applyChecks applies checks to j: the ids of the checks that applied, and every failure.
+func applyChecks(checks []Check, j *Judgement) (applied []string, fails []Failure) {
+	for _, c := range checks {
+		if !c.Applies(j) {
+			continue
+		}
+		applied = append(applied, c.ID())
+		for _, f := range c.Judge(j) {
+			f.Check = c.ID()
+			fails = append(fails, f)
+		}
+	}
+	return applied, fails
+}
+
+// statusText renders an answer's status and, for JSON errors, its code and message.
+func statusText(a answer) string {
+	s := fmt.Sprint(a.status)
+	if a.hasCode {
+		s += fmt.Sprintf("/%d", a.code)
+	}
+	switch {
+	case a.hasMessage:
+		s += fmt.Sprintf(" %q", clip(a.message, 120))
+	case a.isJSON && a.status >= 400:
+		s += " without a message"
+	}
+	return s
+}
+
+// clip shortens s to n bytes for one-line messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// statusOnly is the Want/Got shape of failures about the status alone.
+type statusOnly struct{ Status int }
+
+// errorAnswer is the Want/Got shape of failures about an error answer.
+type errorAnswer struct {
+	Status  int
+	Code    any // int64, or nil when the body has no integer code
+	Message any // string, or nil when the body has no string message
+}
+
+func gotError(a answer) errorAnswer {
+	e := errorAnswer{Status: a.status}
+	if a.hasCode {
+		e.Code = a.code
+	}
+	if a.hasMessage {
+		e.Message = a.message
+	}
+	return e
+}
+
+// wantError is row's answer with placeholders filled from fill. Where the
+// template leaves text open ({detail}) and got's message fits it, got's
+// message is used, so the diff shows only what is wrong.
+func wantError(row spec.ErrorRow, fill map[string][]string, got answer) errorAnswer {
+	w := errorAnswer{Status: row.Status, Code: int64(row.Code), Message: fillTemplate(row.Message, fill)}
+	if got.hasMessage && templateRE(row.Message, fill).MatchString(got.message) {
+		w.Message = got.message
+	}
+	return w
+}
+
+// allowed reports whether an Allow header lists method.
+func allowed(h http.Header, method string) bool {
+	for _, v := range h.Values("Allow") {
+		for _, m := range strings.Split(v, ",") {
+			if strings.TrimSpace(m) == method {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,194 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"sort"
+
+	"github.com/addons-contract/contract/gen"
+	"github.com/google/go-cmp/cmp"
+)
+
+// groupKey is what makes failures one finding: the check and the row (or
+// class, or other cause) the failure is about.
+type groupKey struct{ check, row string }
+
+// group gathers the failures of one key.
+type group struct {
+	key     groupKey
+	count   int
+	example *record
+	failure Failure
+}
+
+// noShrink lists checks whose examples are not shrunk: the answer compared
+// is not a function of the payload alone (golden files, timing), or the
+// stateful property already shrank it.
+var noShrink = map[string]bool{CheckGolden: true, CheckResponseTime: true, CheckStateModel: true}
+
+// findings groups the failures of recs by (check, row): a count, the
+// smallest failing example (shrunk when it is a generated case and
+// cfg.Shrink), its diff and a curl command. Findings come in check order,
+// then by row.
+func (r *runner) findings(ctx context.Context, recs []*record) []Finding {
+	groups := map[groupKey]*group{}
+	for _, rec := range recs {
+		for _, f := range rec.fails {
+			k := groupKey{f.Check, f.Row}
+			g := groups[k]
+			if g == nil {
+				g = &group{key: k}
+				groups[k] = g
+			}
+			g.count++
+			if g.example == nil || smaller(rec, g.example) {
+				g.example, g.failure = rec, f
+			}
+		}
+	}
+	order := map[string]int{}
+	for i, id := range CheckIDs() {
+		order[id] = i
+	}
+	list := make([]*group, 0, len(groups))
+	for _, g := range groups {
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i].key, list[j].key
+		if a.check != b.check {
+			return order[a.check] < order[b.check]
+		}
+		return a.row < b.row
+	})
+	out := make([]Finding, 0, len(list))
+	for _, g := range list {
+		ex := g.example.ex
+		f := Finding{Check: g.key.check, Row: g.key.row, Count: g.count, Example: ex, Failure: g.failure, CaseID: ex.Case.ID}
+		if se := r.stateEx[g.key]; se != nil {
+			f.Example, f.Failure, f.Steps, f.CaseID = se.ex, se.failure, se.steps, se.ex.Case.ID
+		}
+		// A generated case names its generator seed; every other case is
+		// reproduced by the run's seed.
+		f.CaseSeed = f.Example.Case.Seed
+		if f.CaseSeed == 0 {
+			f.CaseSeed = r.cfg.Seed
+		}
+		repro := f.Example
+		if r.cfg.Shrink && !noShrink[f.Check] && f.Steps == nil {
+			if body, shrunkEx := r.shrink(ctx, f.Example, g.key); shrunkEx != nil {
+				f.Shrunk, repro = body, shrunkEx
+			}
+		}
+		if f.Failure.Want != nil || f.Failure.Got != nil {
+			f.Diff = cmp.Diff(f.Failure.Want, f.Failure.Got)
+		}
+		f.Curl = Repro(repro)
+		out = append(out, f)
+	}
+	return out
+}
+
+// smaller orders examples: the shorter request body, then the earlier case.
+func smaller(a, b *record) bool {
+	la, lb := len(a.ex.Case.Req.Body), len(b.ex.Case.Req.Body)
+	if la != lb {
+		return la < lb
+	}
+	return a.pos < b.pos
+}
+
+// shrink minimises a generated example with the generator's shrinker,
+// resending each candidate (to a fresh embedded server, where there is
+// one) and keeping it while the same check still fails for the same row.
+// It returns the shrunk body and its exchange, or nils when the example is
+// not a generated case, writes are not allowed, or nothing got smaller.
+func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte, *Exchange) {
+	c := ex.Case
+	if r.gen == nil || (c.Kind != KindValid && c.Kind != KindInvalid) {
+		return nil, nil
+	}
+	if c.Writes && !r.cfg.Target.Embedded && !r.cfg.AllowWrites {
+		return nil, nil
+	}
+	if l := gen.Layer(c.Layer); l == gen.LayerSyntax || l == gen.LayerSize {
+		return nil, nil // their bytes are the defect
+	}
+	tries := 0
+	var lastEx *Exchange
+	stillFails := func(gc gen.Case) bool {
+		if tries >= r.cfg.MaxShrinks || ctx.Err() != nil {
+			return false
+		}
+		tries++
+		t, err := r.target.fresh()
+		if err != nil {
+			return false
+		}
+		cand := *c
+		cand.Req.Body, cand.Req.ContentType = gc.Body, gc.ContentType
+		cand.Class, cand.Field = gc.Class, gc.Field
+		if cand.Kind == KindValid {
+			cand.Adds = addsOf(r.cfg.Op, gc.Body)
+		}
+		if cand.Stateful {
+			// A fresh server (or, remote, one whose holdings the model does
+			// not know): predicted from the fixtures alone.
+			cand.Expect = newLedger(r.cfg.Fixtures).predict(cand.Req.Account, cand.Adds)
+		}
+		got, err := r.send(ctx, t, &cand)
+		if err != nil || got == nil {
+			return false
+		}
+		_, fails := applyChecks(r.checks, r.judgement(got))
+		for _, f := range fails {
+			if f.Check == key.check && f.Row == key.row {
+				lastEx = got
+				return true
+			}
+		}
+		return false
+	}
+	shrunk := r.gen.Shrink(toGen(c), stillFails)
+	if lastEx == nil || bytes.Equal(shrunk.Body, c.Req.Body) || !bytes.Equal(lastEx.Case.Req.Body, shrunk.Body) {
+		return nil, nil
+	}
+	return shrunk.Body, lastEx
+}
+
+// coverage counts, over recs, the error rows answers matched, the invalid
+// classes sent and the catalog codes sent in bodies that add plans.
+func (r *runner) coverage(recs []*record) Coverage {
+	var cov Coverage
+	rows := map[string]int{}
+	classes := map[string]int{}
+	plans := map[string]int{}
+	for _, rec := range recs {
+		c := rec.ex.Case
+		if rec.ex.Err == nil {
+			if id := rowOf(r.cfg.Op, parseAnswer(rec.ex)); id != "" {
+				rows[id]++
+			}
+		}
+		if c.Kind == KindInvalid && c.Class != "" {
+			classes[c.Class]++
+		}
+		if c.Kind == KindValid || c.Kind == KindState || c.Kind == KindScenario {
+			for _, a := range c.Adds {
+				plans[a.Code]++
+			}
+		}
+	}
+	for _, row := range r.cfg.Op.Errors {
+		cov.Rows = append(cov.Rows, Covered{ID: row.ID, Count: rows[row.ID]})
+	}
+	for _, ci := range gen.Classes() {
+		cov.Classes = append(cov.Classes, Covered{ID: ci.ID, Count: classes[ci.ID]})
+	}
+	for _, p := range r.cfg.Op.Catalog {
+		if !p.Base {
+			cov.Plans = append(cov.Plans, Covered{ID: p.Code, Count: plans[p.Code]})
+		}
+	}
+	return cov
+}

@@ -1,0 +1,288 @@
+package contract
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ConsoleReporter renders a result for people: a header, the per-check
+// table, one greppable line per finding with its case, diff, shrunk body and
+// curl reproduction, the skips, the coverage and a final PASS or FAIL line.
+// Its output depends only on the result (durations appear in the header
+// only), so it can be compared with a golden file.
+type ConsoleReporter struct {
+	Verbose bool // add each finding's answer and every coverage count
+	Color   bool // ANSI colours, for terminals
+}
+
+var _ Reporter = ConsoleReporter{}
+
+// Limits of what the console prints of bodies; reproductions are never cut.
+const (
+	shrunkShown   = 300
+	responseShown = 1 << 10
+)
+
+const (
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBold   = "\x1b[1m"
+	ansiReset  = "\x1b[0m"
+)
+
+// Report writes r to w.
+func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
+	var b bytes.Buffer
+	paint := func(code, s string) string {
+		if !c.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+
+	fmt.Fprintf(&b, "contract run: target %s, seed %d, %s, %s in %s\n",
+		r.Target, r.Seed, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+
+	// Per-check table.
+	stats := statsInOrder(r)
+	if len(stats) > 0 {
+		width := len("check")
+		for _, s := range stats {
+			width = max(width, len(s.Check))
+		}
+		fmt.Fprintf(&b, "\n%-*s  %8s  %8s\n", width, "check", "passed", "failed")
+		for _, s := range stats {
+			failed := fmt.Sprintf("%8d", s.Failed)
+			if s.Failed > 0 {
+				failed = paint(ansiRed, failed)
+			}
+			fmt.Fprintf(&b, "%-*s  %8d  %s\n", width, s.Check, s.Passed, failed)
+		}
+	}
+
+	if len(r.Findings) > 0 {
+		fmt.Fprintf(&b, "\nFINDINGS (%d)\n", len(r.Findings))
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			fmt.Fprintf(&b, "%s (%s)\n", paint(ansiBold+ansiRed, FindingLine(r.Operation, f)), nounCount(f.Count, "case"))
+			c.finding(&b, f)
+		}
+	}
+
+	if len(r.Skipped) > 0 {
+		b.WriteString("\n")
+		for _, s := range r.Skipped {
+			fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("skipped %s: %s", nounCount(s.Count, "case"), s.Reason)))
+		}
+	}
+
+	cov := []struct {
+		what  string
+		items []Covered
+	}{
+		{"error rows", r.Coverage.Rows},
+		{"invalid classes", r.Coverage.Classes},
+		{"catalog plans", r.Coverage.Plans},
+	}
+	first := true
+	for _, cv := range cov {
+		if len(cv.items) == 0 {
+			continue
+		}
+		if first {
+			b.WriteString("\n")
+			first = false
+		}
+		missed := Unreached(cv.items)
+		fmt.Fprintf(&b, "%s reached: %d/%d", cv.what, len(cv.items)-len(missed), len(cv.items))
+		if len(missed) > 0 {
+			fmt.Fprintf(&b, " — not reached: %s", strings.Join(missed, ", "))
+		}
+		b.WriteString("\n")
+		if c.Verbose {
+			parts := make([]string, len(cv.items))
+			for i, it := range cv.items {
+				parts[i] = fmt.Sprintf("%s %d", it.ID, it.Count)
+			}
+			fmt.Fprintf(&b, "    %s\n", strings.Join(parts, ", "))
+		}
+	}
+
+	b.WriteString("\n")
+	switch {
+	case r.Aborted != "" && len(r.Findings) > 0:
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("ABORTED: %s (%s so far)", r.Aborted, nounCount(len(r.Findings), "finding"))))
+	case r.Aborted != "":
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "ABORTED: "+r.Aborted))
+	case len(r.Findings) > 0:
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "FAIL: "+nounCount(len(r.Findings), "finding")))
+	default:
+		fmt.Fprintf(&b, "%s\n", paint(ansiGreen, "PASS"))
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// finding writes the indented detail lines of one finding.
+func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
+	const ind = "    "
+	if f.CaseID != "" {
+		fmt.Fprintf(b, "%scase: %s (seed %d)\n", ind, f.CaseID, f.CaseSeed)
+	}
+	if f.Diff != "" {
+		fmt.Fprintf(b, "%sdiff (-want +got):\n", ind)
+		for _, line := range strings.Split(strings.TrimRight(RedactBearer(f.Diff), "\n"), "\n") {
+			fmt.Fprintf(b, "%s%s%s\n", ind, ind, line)
+		}
+	}
+	if f.Shrunk != nil {
+		fmt.Fprintf(b, "%sshrunk body: %s\n", ind, showBody(f.Shrunk, shrunkShown))
+	}
+	if c.Verbose && f.Example != nil {
+		ex := f.Example
+		switch {
+		case ex.Err != nil:
+			fmt.Fprintf(b, "%sanswer: none: %s\n", ind, RedactBearer(ex.Err.Error()))
+		default:
+			fmt.Fprintf(b, "%sanswer: %d %s", ind, ex.Status, ex.Header.Get("Content-Type"))
+			if ex.Retries > 0 {
+				fmt.Fprintf(b, " after %s", nounCount(ex.Retries, "retry"))
+			}
+			fmt.Fprintf(b, ": %s\n", showBody(ex.Body, responseShown))
+		}
+	}
+	if repro := findingRepro(f); repro != "" {
+		if role := tokenRole(f.Example); role != "" && strings.Contains(repro, TokenVar) {
+			fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture\n", ind, role)
+		}
+		fmt.Fprintf(b, "%srepro: %s\n", ind, repro)
+	}
+}
+
+// FindingLine is the one greppable line of a finding, without its count:
+// "POST /accounts/{accountId}/plans/addons [error-row] self_pay: detail".
+// op may be empty; a finding without a row reads "[check]: detail".
+func FindingLine(op string, f *Finding) string {
+	var b strings.Builder
+	if op != "" {
+		b.WriteString(op + " ")
+	}
+	b.WriteString("[" + f.Check + "]")
+	if f.Row != "" {
+		b.WriteString(" " + f.Row)
+	}
+	detail := f.Failure.Detail
+	if detail == "" {
+		detail = "failed"
+	}
+	b.WriteString(": " + singleLine(detail))
+	return RedactBearer(b.String())
+}
+
+// findingRepro is the finding's curl command, built from its example when
+// the runner left Curl empty, redacted in any case.
+func findingRepro(f *Finding) string {
+	if f.Curl != "" {
+		return RedactBearer(f.Curl)
+	}
+	return Repro(f.Example)
+}
+
+// tokenRole names the fixture token $TOKEN stands for in ex, "" when the
+// case sent none or a literal.
+func tokenRole(ex *Exchange) string {
+	if ex == nil || ex.Case == nil {
+		return ""
+	}
+	switch role := ex.Case.Req.Token; role {
+	case TokenMaster, TokenVolumeLicense, TokenUnknownUser:
+		return role
+	case "":
+		return TokenMaster
+	}
+	return ""
+}
+
+// statsInOrder returns one CheckStat per check in r.Checks order (zero
+// counts for a check without stats), then any stats of checks not listed.
+func statsInOrder(r *Result) []CheckStat {
+	byID := make(map[string]CheckStat, len(r.Stats))
+	for _, s := range r.Stats {
+		byID[s.Check] = s
+	}
+	out := make([]CheckStat, 0, len(r.Checks))
+	listed := make(map[string]bool, len(r.Checks))
+	for _, id := range r.Checks {
+		if listed[id] {
+			continue
+		}
+		listed[id] = true
+		s, ok := byID[id]
+		if !ok {
+			s = CheckStat{Check: id}
+		}
+		out = append(out, s)
+	}
+	for _, s := range r.Stats {
+		if !listed[s.Check] {
+			listed[s.Check] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// showBody renders a body on one line, cut to about max bytes with the full
+// size noted: as text when it is printable on one line, Go-quoted otherwise.
+func showBody(b []byte, max int) string {
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	cut := b
+	if len(cut) > max {
+		cut = cut[:max]
+		// Do not split the last rune (a binary body is cut anywhere).
+		i := len(cut) - 1
+		for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(cut[i]); j++ {
+			i--
+		}
+		if utf8.RuneStart(cut[i]) && !utf8.FullRune(cut[i:]) {
+			cut = cut[:i]
+		}
+	}
+	var s string
+	if shellPrintable(cut) && !bytes.ContainsAny(cut, "\n\t") {
+		s = string(cut)
+	} else {
+		s = strconv.Quote(string(cut))
+	}
+	if len(cut) < len(b) {
+		s += fmt.Sprintf("… (%d bytes)", len(b))
+	}
+	return s
+}
+
+// singleLine keeps a detail on its line: newlines would break grep.
+func singleLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+}
+
+// nounCount renders "1 case", "2 cases", "1 retry", "2 retries".
+func nounCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return strconv.Itoa(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

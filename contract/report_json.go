@@ -1,0 +1,234 @@
+package contract
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+	"unicode/utf8"
+)
+
+// JSONReporter renders a result as one JSON object for tools, in a stable
+// schema of its own (snake_case keys, errors as strings, bodies as text or
+// base64) so that renaming a Go field never breaks a consumer. Arrays are
+// never null.
+type JSONReporter struct {
+	Indent bool // two-space indentation, for people and diffs
+}
+
+var _ Reporter = JSONReporter{}
+
+// jsonBodyMax caps request bodies in the report (the 1 MiB oversize cases);
+// response bodies arrive capped by the runner.
+const jsonBodyMax = 64 << 10
+
+type jsonResult struct {
+	Target     string        `json:"target"`
+	Operation  string        `json:"operation"`
+	Seed       int64         `json:"seed"`
+	Started    string        `json:"started,omitempty"` // RFC 3339, UTC
+	DurationMS int64         `json:"duration_ms"`
+	Cases      int           `json:"cases"`
+	Sent       int           `json:"sent"`
+	Checks     []string      `json:"checks"`
+	Stats      []jsonStat    `json:"stats"`
+	Findings   []jsonFinding `json:"findings"`
+	Skipped    []jsonSkip    `json:"skipped"`
+	Coverage   jsonCoverage  `json:"coverage"`
+	Passed     bool          `json:"passed"`
+	Aborted    string        `json:"aborted"`
+}
+
+type jsonStat struct {
+	Check  string `json:"check"`
+	Passed int    `json:"passed"`
+	Failed int    `json:"failed"`
+}
+
+type jsonSkip struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+}
+
+type jsonCovered struct {
+	ID    string `json:"id"`
+	Count int    `json:"count"`
+}
+
+type jsonCoverage struct {
+	Rows    []jsonCovered `json:"rows"`
+	Classes []jsonCovered `json:"classes"`
+	Plans   []jsonCovered `json:"plans"`
+}
+
+type jsonFinding struct {
+	Check            string          `json:"check"`
+	Row              string          `json:"row"`
+	Count            int             `json:"count"`
+	Case             string          `json:"case"`
+	Seed             int64           `json:"seed"`
+	Line             string          `json:"line"` // the console's greppable line
+	Detail           string          `json:"detail"`
+	Diff             string          `json:"diff,omitempty"`
+	Want             json.RawMessage `json:"want,omitempty"`
+	Got              json.RawMessage `json:"got,omitempty"`
+	ShrunkBody       *string         `json:"shrunk_body,omitempty"`
+	ShrunkBodyBase64 string          `json:"shrunk_body_base64,omitempty"`
+	Curl             string          `json:"curl,omitempty"`
+	Request          *jsonRequest    `json:"request,omitempty"`
+	Response         *jsonResponse   `json:"response,omitempty"`
+}
+
+// jsonBody is a body as text when it is UTF-8, as base64 otherwise.
+type jsonBody struct {
+	Body          *string `json:"body,omitempty"`
+	BodyBase64    string  `json:"body_base64,omitempty"`
+	BodySize      int     `json:"body_size"`
+	BodyTruncated bool    `json:"body_truncated,omitempty"`
+}
+
+type jsonRequest struct {
+	Method  string              `json:"method"`
+	URL     string              `json:"url"`
+	Headers map[string][]string `json:"headers"`
+	jsonBody
+}
+
+type jsonResponse struct {
+	Status    int                 `json:"status"` // 0 when no answer came
+	Headers   map[string][]string `json:"headers"`
+	Error     string              `json:"error,omitempty"`
+	ElapsedMS int64               `json:"elapsed_ms"`
+	Retries   int                 `json:"retries"`
+	jsonBody
+}
+
+// Report writes r to w as one JSON document followed by a newline.
+func (j JSONReporter) Report(w io.Writer, r *Result) error {
+	out := jsonResult{
+		Target:     r.Target,
+		Operation:  r.Operation,
+		Seed:       r.Seed,
+		DurationMS: r.Duration.Milliseconds(),
+		Cases:      r.Cases,
+		Sent:       r.Sent,
+		Checks:     append([]string{}, r.Checks...),
+		Stats:      []jsonStat{},
+		Findings:   []jsonFinding{},
+		Skipped:    []jsonSkip{},
+		Coverage: jsonCoverage{
+			Rows:    coveredJSON(r.Coverage.Rows),
+			Classes: coveredJSON(r.Coverage.Classes),
+			Plans:   coveredJSON(r.Coverage.Plans),
+		},
+		Passed:  r.Passed(),
+		Aborted: r.Aborted,
+	}
+	if !r.Started.IsZero() {
+		out.Started = r.Started.UTC().Format(time.RFC3339Nano)
+	}
+	for _, s := range statsInOrder(r) {
+		out.Stats = append(out.Stats, jsonStat(s))
+	}
+	for _, s := range r.Skipped {
+		out.Skipped = append(out.Skipped, jsonSkip(s))
+	}
+	for i := range r.Findings {
+		out.Findings = append(out.Findings, findingJSON(r.Operation, &r.Findings[i]))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // diffs and bodies stay readable
+	if j.Indent {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("json report: %w", err)
+	}
+	return nil
+}
+
+func coveredJSON(items []Covered) []jsonCovered {
+	out := make([]jsonCovered, len(items))
+	for i, c := range items {
+		out[i] = jsonCovered(c)
+	}
+	return out
+}
+
+func findingJSON(op string, f *Finding) jsonFinding {
+	jf := jsonFinding{
+		Check:  f.Check,
+		Row:    f.Row,
+		Count:  f.Count,
+		Case:   f.CaseID,
+		Seed:   f.CaseSeed,
+		Line:   FindingLine(op, f),
+		Detail: RedactBearer(f.Failure.Detail),
+		Diff:   RedactBearer(f.Diff),
+		Want:   rawJSON(f.Failure.Want),
+		Got:    rawJSON(f.Failure.Got),
+		Curl:   findingRepro(f),
+	}
+	if f.Shrunk != nil {
+		b := bodyJSON(f.Shrunk, len(f.Shrunk))
+		jf.ShrunkBody, jf.ShrunkBodyBase64 = b.Body, b.BodyBase64
+	}
+	if ex := f.Example; ex != nil {
+		jf.Request = &jsonRequest{
+			Method:   ex.Method,
+			URL:      ex.URL,
+			Headers:  headersJSON(redactHeader(ex.ReqHeader)),
+			jsonBody: bodyJSON(sentBody(ex), jsonBodyMax),
+		}
+		resp := &jsonResponse{
+			Status:    ex.Status,
+			Headers:   headersJSON(ex.Header),
+			ElapsedMS: ex.Elapsed.Milliseconds(),
+			Retries:   ex.Retries,
+			jsonBody:  bodyJSON(ex.Body, len(ex.Body)),
+		}
+		if ex.Err != nil {
+			resp.Error = RedactBearer(ex.Err.Error())
+		}
+		jf.Response = resp
+	}
+	return jf
+}
+
+// headersJSON never returns nil, so "headers" is always an object.
+func headersJSON(h http.Header) map[string][]string {
+	if h == nil {
+		return map[string][]string{}
+	}
+	return h
+}
+
+// bodyJSON keeps up to max bytes of b, as text when valid UTF-8.
+func bodyJSON(b []byte, max int) jsonBody {
+	out := jsonBody{BodySize: len(b)}
+	if len(b) > max {
+		b, out.BodyTruncated = b[:max], true
+	}
+	if utf8.Valid(b) {
+		s := string(b)
+		out.Body = &s
+	} else {
+		out.BodyBase64 = base64.StdEncoding.EncodeToString(b)
+	}
+	return out
+}
+
+// rawJSON encodes a want or got value; a value JSON cannot hold (a func, a
+// channel, NaN) is kept as its %v text rather than failing the report.
+func rawJSON(v any) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	if data, err := json.Marshal(v); err == nil {
+		return data
+	}
+	data, _ := json.Marshal(fmt.Sprintf("%v", v)) // a string always encodes
+	return data
+}

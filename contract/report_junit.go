@@ -1,0 +1,177 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// JUnitReporter renders a result as JUnit XML for CI systems. Every check
+// that ran is a test case named after it; a check with findings becomes one
+// failing test case per finding instead ("error-row self_pay"), because
+// Jenkins and GitLab show only the first <failure> of a test case. Each
+// skip reason is a skipped test case, and an aborted run adds an errored
+// "run" test case. The suite's properties hold the seed and the target.
+type JUnitReporter struct{}
+
+var _ Reporter = JUnitReporter{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr,omitempty"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",cdata"` // CDATA keeps diffs readable in the raw file; see xmlText
+}
+
+// Report writes r to w as a JUnit XML document.
+func (JUnitReporter) Report(w io.Writer, r *Result) error {
+	suite := junitSuite{
+		Name: "contract",
+		Time: fmt.Sprintf("%.3f", r.Duration.Seconds()),
+		Properties: []junitProperty{
+			{"seed", fmt.Sprint(r.Seed)},
+			{"target", r.Target},
+			{"operation", r.Operation},
+		},
+	}
+	if !r.Started.IsZero() {
+		suite.Timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
+	}
+
+	byCheck := map[string][]*Finding{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		byCheck[f.Check] = append(byCheck[f.Check], f)
+	}
+	// Checks in run order, then checks only findings name, in finding order.
+	var order []string
+	seen := map[string]bool{}
+	for _, s := range statsInOrder(r) {
+		order, seen[s.Check] = append(order, s.Check), true
+	}
+	for _, f := range r.Findings {
+		if !seen[f.Check] {
+			order, seen[f.Check] = append(order, f.Check), true
+		}
+	}
+	for _, check := range order {
+		fs := byCheck[check]
+		if len(fs) == 0 {
+			suite.Cases = append(suite.Cases, junitCase{Classname: "contract." + check, Name: check})
+			continue
+		}
+		for _, f := range fs {
+			name := check
+			if f.Row != "" {
+				name += " " + f.Row
+			}
+			suite.Cases = append(suite.Cases, junitCase{
+				Classname: "contract." + check,
+				Name:      name,
+				Failure: &junitMessage{
+					Message: FindingLine("", f),
+					Type:    check,
+					Text:    xmlText(failureText(r.Operation, f)),
+				},
+			})
+			suite.Failures++
+		}
+	}
+	for _, s := range r.Skipped {
+		suite.Cases = append(suite.Cases, junitCase{
+			Classname: "contract.skipped",
+			Name:      s.Reason,
+			Skipped:   &junitMessage{Message: fmt.Sprintf("%s: %s", nounCount(s.Count, "case"), s.Reason)},
+		})
+		suite.Skipped++
+	}
+	if r.Aborted != "" {
+		suite.Cases = append(suite.Cases, junitCase{
+			Classname: "contract.run",
+			Name:      "run",
+			Error:     &junitMessage{Message: "aborted: " + r.Aborted, Type: "aborted"},
+		})
+		suite.Errors++
+	}
+	suite.Tests = len(suite.Cases)
+
+	doc := junitSuites{
+		Name:     "contract",
+		Tests:    suite.Tests,
+		Failures: suite.Failures,
+		Errors:   suite.Errors,
+		Skipped:  suite.Skipped,
+		Time:     suite.Time,
+		Suites:   []junitSuite{suite},
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("junit report: %w", err)
+	}
+	b.WriteString("\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// failureText is the body of a finding's <failure>: what the console prints
+// for it, without colour.
+func failureText(op string, f *Finding) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s (%s)\n", FindingLine(op, f), nounCount(f.Count, "case"))
+	ConsoleReporter{Verbose: true}.finding(&b, f)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// xmlText replaces the characters XML 1.0 cannot hold at all (NUL, most C0
+// controls, U+FFFE, U+FFFF) by U+FFFD: encoding/xml escapes them in
+// attributes but writes CDATA as is.
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' ||
+			r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF {
+			return r
+		}
+		return utf8.RuneError
+	}, s)
+}

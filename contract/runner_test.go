@@ -1,0 +1,479 @@
+package contract_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/golden"
+	"github.com/addons-contract/contract/mock"
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// The default suite against the clean mock, compared with the committed
+// golden set: the product's main job must pass, reach every error row a
+// request can reach, every invalid class and every catalog code.
+func TestDefaultSuiteAgainstMockPasses(t *testing.T) {
+	_, op, v := addons(t)
+	set := golden.Default()
+	start := time.Now()
+	res := run(t, contract.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: mockTarget(t, "", 0), Seed: 1, Golden: &set, Shrink: true})
+	t.Logf("default suite: %d cases, %d requests in %v", res.Cases, res.Sent, time.Since(start))
+	require.Empty(t, res.Findings, "findings against the clean mock:\n%s", findingLines(res))
+	require.Empty(t, res.Aborted)
+	require.Empty(t, res.Skipped)
+	require.Greater(t, res.Sent, 1000)
+	require.Equal(t, []string{"rate_limited"}, contract.Unreached(res.Coverage.Rows), "only the rate limit is out of reach of input")
+	require.Empty(t, contract.Unreached(res.Coverage.Classes))
+	require.Empty(t, contract.Unreached(res.Coverage.Plans))
+	for _, s := range res.Stats {
+		require.Positive(t, s.Passed, "check %s never applied", s.Check)
+	}
+}
+
+// Every fault the mock knows must be caught by the check it claims to
+// break: the table is the mock's own list, so a new fault needs no edit
+// here, only a harness that catches it.
+func TestEveryMockFaultIsCaught(t *testing.T) {
+	goldenDir := t.TempDir()
+	set := golden.Open(goldenDir)
+	rec := smallConfig(t, mockTarget(t, "", 0))
+	rec.Golden, rec.UpdateGolden = &set, true
+	run(t, rec)
+
+	for _, f := range mock.Faults() {
+		t.Run(f.Name, func(t *testing.T) {
+			slowBy := time.Duration(0)
+			cfg := smallConfig(t, mockTarget(t, f.Name, 0))
+			cfg.Golden = &set
+			if f.Name == "slow" {
+				// Few requests, each 30ms late against a 10ms budget.
+				cfg = smallConfig(t, mockTarget(t, f.Name, 30*time.Millisecond))
+				cfg.Valid, cfg.Invalid, cfg.Sequences, cfg.MaxResponseTime = 1, 1, -1, 10*time.Millisecond
+				slowBy = 30 * time.Millisecond
+			}
+			res := run(t, cfg)
+			require.True(t, checksFound(res)[f.Breaks], "fault %s (%s) must be caught by %s; findings:\n%s", f.Name, f.Description, f.Breaks, findingLines(res))
+			if slowBy == 0 {
+				require.False(t, checksFound(res)[contract.CheckResponseTime], "no answer of the in-process mock should take 2s:\n%s", findingLines(res))
+			}
+		})
+	}
+}
+
+// A handful of faults with the exact finding they must produce: the row,
+// the diff and the count say it is one cause, reported once.
+func TestFindingsNameTheirCause(t *testing.T) {
+	tests := []struct {
+		fault, check, row, reason string
+		diffHas                   string
+	}{
+		{"wrong-error-code", contract.CheckErrorRow, "account_missing", "account_missing answers 2002: the row and its code are named", "int64(2001)"},
+		{"success-200", contract.CheckValidAccepted, "created", "a 200 for a valid add is not the 201 the contract promises", "Status: 201"},
+		{"auth-ignored", contract.CheckAuthEnforced, "invalid_token", "every credential case collapses into one finding", "Status: 401"},
+		{"forget-state", contract.CheckStateModel, "already_has", "the repeat of a successful add is answered 201 again", "int64(2100)"},
+		{"drop-connection", contract.CheckNoServerError, "created", "dropped connections where a 201 is due", ""},
+		{"accept-zero-hosts", contract.CheckInvalidRejected, "invalid_body", "the hosts 0 scenario is accepted", "Status: 400"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.fault, func(t *testing.T) {
+			res := run(t, smallConfig(t, mockTarget(t, tc.fault, 0)))
+			var got *contract.Finding
+			for i := range res.Findings {
+				if f := &res.Findings[i]; f.Check == tc.check && f.Row == tc.row {
+					got = f
+				}
+			}
+			require.NotNil(t, got, "%s: want a [%s] %s finding; got:\n%s", tc.reason, tc.check, tc.row, findingLines(res))
+			require.Positive(t, got.Count)
+			require.NotNil(t, got.Example)
+			require.Contains(t, got.Diff, tc.diffHas)
+			require.Contains(t, got.Curl, "$TOKEN")
+			require.Equal(t, res.Seed, got.CaseSeed, "hand-built and stateful cases are reproduced by the run's seed")
+		})
+	}
+}
+
+// The stateful property shrinks its counterexample: the steps end with the
+// failing repeat, and the repeat adds what an earlier step added.
+func TestStateModelCounterexampleIsShrunk(t *testing.T) {
+	cfg := smallConfig(t, mockTarget(t, "forget-state", 0))
+	cfg.Valid, cfg.Invalid = -1, -1 // only the scenarios and the sequences
+	cfg.Sequences, cfg.Steps = 10, 12
+	res := run(t, cfg)
+	var f *contract.Finding
+	for i := range res.Findings {
+		if res.Findings[i].Check == contract.CheckStateModel && res.Findings[i].Steps != nil {
+			f = &res.Findings[i]
+		}
+	}
+	require.NotNil(t, f, "want a state-model finding with the sequence; got:\n%s", findingLines(res))
+	require.True(t, strings.HasPrefix(f.CaseID, "state/"), f.CaseID)
+	require.LessOrEqual(t, len(f.Steps), 3, "shrunk to the add and its repeat (steps: %q)", f.Steps)
+	last := f.Steps[len(f.Steps)-1]
+	require.Contains(t, last, "-> 201", "the failing step is the repeat answered 201")
+	body := strings.SplitN(strings.SplitN(last, " -> ", 2)[0], " ", 3)[2]
+	require.Contains(t, strings.Join(f.Steps[:len(f.Steps)-1], "\n"), body, "an earlier step sent the same body")
+}
+
+// A finding on a generated case carries the shrunk body, smaller than the
+// example, and a curl command that sends the shrunk body.
+func TestGeneratedExamplesAreShrunk(t *testing.T) {
+	cfg := smallConfig(t, mockTarget(t, "accept-unknown-property", 0))
+	cfg.Shrink = true
+	res := run(t, cfg)
+	var f *contract.Finding
+	for i := range res.Findings {
+		if res.Findings[i].Check == contract.CheckInvalidRejected {
+			f = &res.Findings[i]
+		}
+	}
+	require.NotNil(t, f, findingLines(res))
+	require.NotNil(t, f.Shrunk, "the unknown-property example shrinks")
+	require.Less(t, len(f.Shrunk), len(f.Example.Case.Req.Body))
+	require.Contains(t, f.Curl, string(f.Shrunk))
+}
+
+// Same seed, same cases, same findings, same bytes of every report part
+// that does not measure time; another seed sends other generated cases.
+func TestSameSeedSameFindings(t *testing.T) {
+	for _, fault := range []string{"", "wrong-hosts", "accept-zero-hosts"} {
+		t.Run("fault="+fault, func(t *testing.T) {
+			a := run(t, smallConfig(t, mockTarget(t, fault, 0)))
+			b := run(t, smallConfig(t, mockTarget(t, fault, 0)))
+			require.Empty(t, cmp.Diff(comparable(a), comparable(b)))
+		})
+	}
+	cfg := smallConfig(t, mockTarget(t, "", 0))
+	a := run(t, cfg)
+	cfg.Seed++
+	b := run(t, cfg)
+	require.NotEqual(t, a.Coverage.Plans, b.Coverage.Plans, "another seed sends other valid bodies")
+}
+
+// comparable strips a result of what depends on the clock.
+func comparable(r *contract.Result) any {
+	type finding struct {
+		Check, Row, Detail, Diff, Curl, CaseID string
+		Count                                  int
+		Shrunk                                 string
+		Steps                                  []string
+	}
+	var fs []finding
+	for _, f := range r.Findings {
+		fs = append(fs, finding{f.Check, f.Row, f.Failure.Detail, f.Diff, f.Curl, f.CaseID, f.Count, string(f.Shrunk), f.Steps})
+	}
+	return struct {
+		Sent, Cases int
+		Stats       []contract.CheckStat
+		Findings    []finding
+		Coverage    contract.Coverage
+	}{r.Sent, r.Cases, r.Stats, fs, r.Coverage}
+}
+
+// -update writes the same bytes whatever the seed and however often; the
+// set then passes, and a drifted server fails with the diff.
+func TestGoldenFilesAreStableAndCompared(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, dir := range dirs {
+		set := golden.Open(dir)
+		cfg := smallConfig(t, mockTarget(t, "", 0))
+		cfg.Seed = int64(100 + i)
+		cfg.Golden, cfg.UpdateGolden = &set, true
+		res := run(t, cfg)
+		require.Empty(t, res.Findings, findingLines(res))
+	}
+	names, err := golden.Open(dirs[0]).Names()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(names), 18)
+	for _, n := range names {
+		a, err := os.ReadFile(filepath.Join(dirs[0], n+".json"))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(dirs[1], n+".json"))
+		require.NoError(t, err)
+		require.Equal(t, string(a), string(b), "golden file %s differs between runs", n)
+		require.NotContains(t, string(a), fixtures.Default().Accounts.Missing, "fixture ids become placeholders")
+	}
+	entries, err := os.ReadDir(filepath.Join(dirs[0], "matrix"))
+	require.NoError(t, err)
+	for _, e := range entries {
+		require.False(t, strings.HasPrefix(e.Name(), "."), "no temporary file left behind: %s", e.Name())
+	}
+
+	set := golden.Open(dirs[0])
+	cfg := smallConfig(t, mockTarget(t, "", 0))
+	cfg.Golden = &set
+	require.Empty(t, run(t, cfg).Findings)
+
+	cfg = smallConfig(t, mockTarget(t, "golden-drift", 0))
+	cfg.Golden = &set
+	res := run(t, cfg)
+	var diff string
+	for _, f := range res.Findings {
+		if f.Check == contract.CheckGolden && f.Row == "success/page-example" {
+			diff = f.Diff
+		}
+	}
+	require.Contains(t, diff, "25", "the drifted plan_base hosts shows in the diff:\n%s", findingLines(res))
+
+	cfg = smallConfig(t, mockTarget(t, "", 0))
+	empty := golden.Open(t.TempDir())
+	cfg.Golden = &empty
+	res = run(t, cfg)
+	require.Len(t, res.Findings, 1, "missing golden files are one finding: %s", findingLines(res))
+	require.Equal(t, "missing", res.Findings[0].Row)
+}
+
+// A target that does not answer stops the run at once with ErrUnreachable.
+func TestUnreachableTarget(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+	for _, base := range []string{"http://127.0.0.1:1", closed} {
+		tg, err := contract.Remote(base, 2*time.Second)
+		require.NoError(t, err)
+		start := time.Now()
+		res, err := contract.Run(context.Background(), smallConfig(t, tg))
+		require.ErrorIs(t, err, contract.ErrUnreachable)
+		require.Nil(t, res)
+		require.Less(t, time.Since(start), 3*time.Second)
+		require.Equal(t, 1, strings.Count(err.Error(), "\n")+1, "one line: %q", err)
+		require.Contains(t, err.Error(), base)
+	}
+}
+
+// A 429 is retried after its Retry-After, and the answer after it judged.
+func TestRetryHonoursRetryAfter(t *testing.T) {
+	doc, _, _ := addons(t)
+	fx := fixtures.Default()
+	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
+	require.NoError(t, err)
+	var hits atomic.Int32
+	var times []time.Time
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		if hits.Add(1) == 1 {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"code":429,"message":"Too many requests."}`)
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tg, err := contract.Remote(srv.URL, 5*time.Second)
+	require.NoError(t, err)
+	cfg := smallConfig(t, tg)
+	cfg.Rate = -1
+	c := &contract.Case{ID: "matrix/self_pay", Kind: contract.KindScenario,
+		Req:    contract.Request{Account: contract.AccountSelfPay, Token: contract.TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zwb_monthly","hosts":2}`)},
+		Expect: contract.Expect{Row: "self_pay"}}
+	res, exs, err := contract.Judge(context.Background(), cfg, []*contract.Case{c})
+	require.NoError(t, err)
+	require.Empty(t, res.Findings, findingLines(res))
+	require.Equal(t, int32(2), hits.Load())
+	require.Equal(t, 1, exs[0].Retries)
+	require.Equal(t, 2, res.Sent, "the retry counts as a request")
+	require.GreaterOrEqual(t, times[1].Sub(times[0]), 900*time.Millisecond, "waited for Retry-After")
+}
+
+// -max-requests stops the run: exactly that many requests, the rest skipped
+// and the result marked aborted.
+func TestMaxRequestsCapsTheRun(t *testing.T) {
+	cfg := smallConfig(t, mockTarget(t, "", 0))
+	cfg.MaxRequests = 40
+	res := run(t, cfg)
+	require.Equal(t, 40, res.Sent)
+	require.Contains(t, res.Aborted, "-max-requests 40")
+	require.NotEmpty(t, res.Skipped)
+	require.Contains(t, res.Skipped[0].Reason, "-max-requests 40")
+	require.False(t, res.Passed())
+}
+
+// Against a non-embedded target, cases that add plans are not sent without
+// AllowWrites, and the result says how many were skipped.
+func TestRemoteIsBillingSafeWithoutAllowWrites(t *testing.T) {
+	doc, op, _ := addons(t)
+	fx := fixtures.Default()
+	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
+	require.NoError(t, err)
+	var created atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, r)
+		if rec.Code == http.StatusCreated {
+			created.Add(1)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer srv.Close()
+	tg, err := contract.Remote(srv.URL, 5*time.Second)
+	require.NoError(t, err)
+
+	cfg := smallConfig(t, tg)
+	cfg.Rate = -1
+	res := run(t, cfg)
+	require.Empty(t, res.Findings, findingLines(res))
+	require.Zero(t, created.Load(), "no request was answered 201")
+	var skipped int
+	for _, s := range res.Skipped {
+		if strings.Contains(s.Reason, "-allow-writes") {
+			skipped += s.Count
+		}
+	}
+	// Success scenarios: the page example, its repeat, the phone form, one add
+	// on rooms_base and one on has_addon, then one per other add-on on paid
+	// (the catalog less the base plan, the page's code and the 3 phone codes).
+	successes := 5 + len(op.Catalog) - 1 - 1 - 3
+	require.Equal(t, successes+cfg.Valid+cfg.Sequences, skipped, "the success scenarios, the valid adds to paid and the sequences")
+
+	cfg.AllowWrites = true
+	res = run(t, cfg)
+	require.Empty(t, res.Findings, findingLines(res))
+	require.Positive(t, created.Load())
+}
+
+// Checks are selected by id; unknown ids are an error naming the valid ones.
+func TestCheckSelection(t *testing.T) {
+	all, err := contract.SelectChecks(nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, contract.CheckIDs(), ids(all))
+	only, err := contract.SelectChecks([]string{"error-row", "golden"}, []string{"golden"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"error-row"}, ids(only))
+	_, err = contract.SelectChecks([]string{"error-rows"}, nil)
+	require.ErrorContains(t, err, `unknown check error-rows (valid: no-server-error, status-documented`)
+	_, err = contract.SelectChecks(nil, contract.CheckIDs())
+	require.ErrorContains(t, err, "no check left")
+
+	cfg := smallConfig(t, mockTarget(t, "wrong-error-code", 0))
+	cfg.Checks = []string{contract.CheckErrorRow}
+	res := run(t, cfg)
+	require.Equal(t, []string{contract.CheckErrorRow}, res.Checks)
+	require.Equal(t, map[string]bool{contract.CheckErrorRow: true}, checksFound(res))
+
+	cfg.Checks, cfg.SkipChecks = nil, []string{contract.CheckErrorRow}
+	res = run(t, cfg)
+	require.NotContains(t, res.Checks, contract.CheckErrorRow)
+	require.Empty(t, res.Findings, "error-row skipped: nothing else catches a wrong code")
+
+	cfg.SkipChecks = []string{"nope"}
+	_, err = contract.Run(context.Background(), cfg)
+	require.ErrorContains(t, err, "unknown check nope")
+}
+
+func ids(cs []contract.Check) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID())
+	}
+	return out
+}
+
+// No fixture token reaches an exchange, a finding or any report: requests
+// carry $TOKEN in their recorded headers and reproduction commands.
+func TestReportsCarryNoToken(t *testing.T) {
+	for _, fault := range []string{"auth-ignored", "ignore-volume-license", "wrong-error-code"} {
+		t.Run(fault, func(t *testing.T) {
+			res := run(t, smallConfig(t, mockTarget(t, fault, 0)))
+			require.NotEmpty(t, res.Findings)
+			var out bytes.Buffer
+			rec := &recordingReporter{}
+			for _, rep := range []contract.Reporter{contract.ConsoleReporter{Verbose: true}, contract.JSONReporter{Indent: true}, contract.JUnitReporter{}, rec} {
+				require.NoError(t, rep.Report(&out, res))
+			}
+			require.Equal(t, []*contract.Result{res}, rec.results)
+			for _, f := range res.Findings {
+				switch f.Example.Case.Req.Token {
+				case contract.TokenMaster, contract.TokenVolumeLicense, contract.TokenUnknownUser:
+					require.Contains(t, f.Example.ReqHeader.Get("Authorization"), "$TOKEN", "a fixture token is recorded as $TOKEN")
+				}
+			}
+			text := out.String()
+			require.Contains(t, text, "$TOKEN")
+			for _, secret := range fixtures.Default().Secrets() {
+				require.NotContains(t, text, secret)
+			}
+			raw, err := json.Marshal(res.Findings)
+			require.NoError(t, err)
+			for _, secret := range fixtures.Default().Secrets() {
+				require.NotContains(t, string(raw), secret)
+			}
+		})
+	}
+}
+
+// Interrupting a run stops it: the result says so and nothing hangs.
+func TestInterruptedRunIsAborted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := smallConfig(t, mockTarget(t, "slow", 20*time.Millisecond))
+	cfg.Workers = 2
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	res, err := contract.Run(ctx, cfg)
+	require.NoError(t, err)
+	require.Less(t, time.Since(start), 3*time.Second)
+	require.Contains(t, res.Aborted, "interrupted")
+	require.NotEmpty(t, res.Skipped)
+}
+
+// Judge sends arbitrary cases with the run's checks: what replaying saved
+// cases needs. Stateful cases are predicted afresh.
+func TestJudgeSendsGivenCases(t *testing.T) {
+	cfg := smallConfig(t, mockTarget(t, "", 0))
+	body := []byte(`{"type":"zwb_monthly","hosts":3}`)
+	add := &contract.Case{ID: "saved/add", Kind: contract.KindValid, Stateful: true, Writes: true,
+		Adds: []contract.Add{{Code: "zwb_monthly", Hosts: 3}},
+		Req:  contract.Request{Account: contract.AccountPaid, Token: contract.TokenMaster, ContentType: "application/json", Body: body}}
+	again := *add
+	again.ID = "saved/again"
+	raw, err := json.Marshal([]*contract.Case{add, &again})
+	require.NoError(t, err)
+	var cases []*contract.Case
+	require.NoError(t, json.Unmarshal(raw, &cases), "cases survive a JSON round trip")
+	res, exs, err := contract.Judge(context.Background(), cfg, cases)
+	require.NoError(t, err)
+	require.Empty(t, res.Findings, findingLines(res))
+	require.Equal(t, http.StatusCreated, exs[0].Status)
+	require.Equal(t, http.StatusBadRequest, exs[1].Status)
+	require.Equal(t, contract.Expect{Row: "already_has", Held: []string{"zwb_monthly"}, State: true}, cases[1].Expect)
+}
+
+// Only fixture accounts are addressed on a real server: a saved case naming
+// another id is refused before anything is sent.
+func TestRemoteAddressesOnlyFixtureAccounts(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	tg, err := contract.Remote(srv.URL, time.Second)
+	require.NoError(t, err)
+	c := &contract.Case{ID: "saved/stranger", Kind: contract.KindScenario,
+		Req:    contract.Request{Account: "=someone-elses-account", Token: contract.TokenMaster},
+		Expect: contract.Expect{Row: "account_missing"}}
+	_, _, err = contract.Judge(context.Background(), smallConfig(t, tg), []*contract.Case{c})
+	require.ErrorContains(t, err, "only fixture accounts are addressed")
+	require.Zero(t, hits.Load())
+}

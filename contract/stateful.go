@@ -1,0 +1,334 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/addons-contract/contract/gen"
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/commands"
+)
+
+// stateAccounts are the accounts stateful sequences add plans to: those
+// where adds succeed, with and without a Zoom Rooms base plan or a held
+// add-on.
+var stateAccounts = []string{AccountPaid, AccountRoomsBase, AccountHasAddon}
+
+// modelChecks are the checks whose failure falsifies a sequence (and makes
+// gopter shrink it): the answers the plan model predicts.
+var modelChecks = map[string]bool{CheckStateModel: true, CheckValidAccepted: true, CheckErrorRow: true}
+
+// maxSequenceShrinks bounds gopter's shrinking of a failing sequence.
+const maxSequenceShrinks = 100
+
+// stateExample is the shrunk counterexample of a failing sequence.
+type stateExample struct {
+	ex      *Exchange
+	failure Failure
+	steps   []string
+}
+
+// machine is the gopter commands model of the endpoint: random sequences of
+// adds on the accounts where adds succeed, each answer predicted by the
+// plan model (see ledger). A sequence starts from a fresh server when the
+// target is embedded, else from the one server the run shares.
+//
+// The model learns from answers (holdings of fixture accounts are unknown
+// until the run sees them), so the expected answer is computed in
+// PostCondition from the sequence's ledger as it stood before the step:
+// each run of a sequence, shrink runs included, gets its own ledger from
+// the initial state generator, so shrunk counterexamples never carry a
+// stale expectation.
+type machine struct {
+	r   *runner
+	ctx context.Context
+	g   *gen.Generator
+
+	seq       int          // sequences started while recording
+	shrinking bool         // a sequence failed: runs from now on are shrink candidates
+	original  *seqRun      // the failing sequence as first run
+	last      *seqRun      // the last failing shrink candidate: the shrunk counterexample
+	err       error        // a setup error (a fresh handler could not be built)
+	bodies    []*stateStep // hand-picked focus adds
+}
+
+// seqState is the model state: the ledger of this run of the sequence
+// (shared, mutated only in PostCondition) and the adds so far (immutable).
+type seqState struct {
+	know    *ledger
+	history []*stateStep
+}
+
+// seqRun is the system under test of one run of a sequence.
+type seqRun struct {
+	target    Target
+	seq       int
+	recording bool
+	failed    bool
+	log       []string
+	failStep  *Exchange
+	failAt    int // len(log) after the failing step
+	failures  []Failure
+	skipped   bool
+}
+
+// stateStep is one command: add a body to an account with the master token.
+type stateStep struct {
+	m       *machine
+	account string
+	body    []byte
+	adds    []Add
+}
+
+// String makes counterexamples readable.
+func (s *stateStep) String() string {
+	return fmt.Sprintf("add(%s, %s)", s.account, s.body)
+}
+
+// stepResult is what Run returns to PostCondition.
+type stepResult struct {
+	run *seqRun
+	c   *Case
+	ex  *Exchange
+}
+
+var _ commands.Commands = (*machine)(nil)
+var _ commands.Command = (*stateStep)(nil)
+
+// runSequences runs cfg.Sequences random sequences of cfg.Steps adds as a
+// gopter commands property seeded with the run's seed; a falsified
+// sequence is shrunk and kept as the example of its findings.
+func (r *runner) runSequences(ctx context.Context) error {
+	m := &machine{r: r, ctx: ctx, g: r.gen}
+	fx := r.cfg.Fixtures
+	if _, ok := catalogPlan(r.cfg.Op, roomsAddon); ok {
+		m.bodies = append(m.bodies, m.step(AccountRoomsBase, plainBody(roomsAddon, 1)))
+	}
+	m.bodies = append(m.bodies, m.step(AccountHasAddon, plainBody(fx.HasAddonPlan, 2)))
+	if phone, ok := phoneBody(r.cfg.Op); ok {
+		for _, acct := range stateAccounts {
+			m.bodies = append(m.bodies, m.step(acct, phone))
+		}
+	}
+
+	params := gopter.DefaultTestParametersWithSeed(r.cfg.Seed)
+	params.MinSuccessfulTests = r.cfg.Sequences
+	params.MinSize = r.cfg.Steps
+	params.MaxSize = r.cfg.Steps
+	params.MaxShrinkCount = maxSequenceShrinks
+	params.Workers = 1
+	res := commands.Prop(m).Check(params)
+	if m.err != nil {
+		return m.err
+	}
+	if res.Status == gopter.TestError && res.Error != nil {
+		return fmt.Errorf("contract: stateful sequences: %w", res.Error)
+	}
+	cx := m.last
+	if cx == nil {
+		cx = m.original
+	}
+	if cx != nil && cx.failStep != nil {
+		r.mu.Lock()
+		for _, f := range cx.failures {
+			k := groupKey{f.Check, f.Row}
+			if _, ok := r.stateEx[k]; !ok {
+				r.stateEx[k] = &stateExample{ex: cx.failStep, failure: f, steps: cx.steps()}
+			}
+		}
+		r.mu.Unlock()
+	}
+	return nil
+}
+
+func (m *machine) step(account string, body []byte) *stateStep {
+	return &stateStep{m: m, account: account, body: body, adds: addsOf(m.r.cfg.Op, body)}
+}
+
+// NewSystemUnderTest starts one run of a sequence: a fresh embedded server,
+// or the shared remote one.
+func (m *machine) NewSystemUnderTest(commands.State) commands.SystemUnderTest {
+	t, err := m.r.target.fresh()
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+	s := &seqRun{target: t, recording: !m.shrinking}
+	if s.recording {
+		m.seq++
+	}
+	s.seq = m.seq
+	if err != nil {
+		s.skipped = true
+	}
+	return s
+}
+
+// DestroySystemUnderTest keeps failing runs: the first is the original
+// counterexample, the last shrink candidate that failed is the shrunk one.
+func (m *machine) DestroySystemUnderTest(sut commands.SystemUnderTest) {
+	s := sut.(*seqRun)
+	if !s.failed {
+		return
+	}
+	if s.recording {
+		m.original = s
+		m.shrinking = true
+		return
+	}
+	m.last = s
+}
+
+// GenInitialState makes a fresh model each time it is asked: gopter calls
+// it once per run of a sequence.
+func (m *machine) GenInitialState() gopter.Gen {
+	fx := m.r.cfg.Fixtures
+	return func(*gopter.GenParameters) *gopter.GenResult {
+		return gopter.NewGenResult(&seqState{know: newLedger(fx)}, gopter.NoShrinker)
+	}
+}
+
+// InitialPreCondition accepts every initial state.
+func (m *machine) InitialPreCondition(commands.State) bool { return true }
+
+// GenCommand draws the next add: a third of the time the repeat of an
+// earlier one (which a correct server must then refuse as already held),
+// sometimes a hand-picked add (the Zoom Rooms add-on on rooms_base, the held
+// plan on has_addon, the phone form), otherwise a generated valid body on a
+// random account.
+func (m *machine) GenCommand(state commands.State) gopter.Gen {
+	st := state.(*seqState)
+	valid := m.g.Valid()
+	return func(p *gopter.GenParameters) *gopter.GenResult {
+		if n := len(st.history); n > 0 && p.Rng.Intn(3) == 0 {
+			return gopter.NewGenResult(st.history[p.Rng.Intn(n)], gopter.NoShrinker)
+		}
+		if len(m.bodies) > 0 && p.Rng.Intn(5) == 0 {
+			return gopter.NewGenResult(m.bodies[p.Rng.Intn(len(m.bodies))], gopter.NoShrinker)
+		}
+		account := stateAccounts[p.Rng.Intn(len(stateAccounts))]
+		var body []byte
+		if v, ok := valid(p).Retrieve(); ok {
+			body = v.(gen.Case).Body
+		} else {
+			body = plainBody(m.r.cfg.Fixtures.HasAddonPlan, 1)
+		}
+		return gopter.NewGenResult(m.step(account, body), gopter.NoShrinker)
+	}
+}
+
+// Run sends the add; the answer is judged in PostCondition, where the
+// model's state is at hand.
+func (s *stateStep) Run(sut commands.SystemUnderTest) commands.Result {
+	run := sut.(*seqRun)
+	m := s.m
+	if run.skipped || m.ctx.Err() != nil {
+		return &stepResult{run: run}
+	}
+	c := &Case{
+		ID:   fmt.Sprintf("state/%03d/%02d", run.seq, len(run.log)),
+		Kind: KindState, Writes: true, Stateful: true, Adds: s.adds,
+		Req: Request{Account: s.account, Token: TokenMaster, ContentType: m.r.mt, Body: s.body},
+	}
+	ex, err := m.r.send(m.ctx, run.target, c)
+	switch {
+	case errors.Is(err, errBudget):
+		run.skipped = true
+		if run.recording {
+			m.r.skip(fmt.Sprintf("-max-requests %d reached", m.r.cfg.MaxRequests))
+			m.r.abort(fmt.Sprintf("-max-requests %d reached", m.r.cfg.MaxRequests))
+		}
+		return &stepResult{run: run}
+	case err != nil:
+		if m.err == nil {
+			m.err = err
+		}
+		run.skipped = true
+		return &stepResult{run: run}
+	case ex == nil:
+		run.skipped = true
+		return &stepResult{run: run}
+	}
+	return &stepResult{run: run, c: c, ex: ex}
+}
+
+// NextState appends the add to the history; what the account then holds
+// is learnt from the answer (see machine).
+func (s *stateStep) NextState(state commands.State) commands.State {
+	st := state.(*seqState)
+	h := make([]*stateStep, len(st.history), len(st.history)+1)
+	copy(h, st.history)
+	return &seqState{know: st.know, history: append(h, s)}
+}
+
+// PreCondition allows every add in every state.
+func (s *stateStep) PreCondition(commands.State) bool { return true }
+
+// PostCondition predicts the answer from the ledger as it stood before this
+// step, judges the exchange with the run's checks, then lets the ledger
+// learn from the answer. The step falsifies the sequence when a model
+// check fails.
+func (s *stateStep) PostCondition(state commands.State, result commands.Result) *gopter.PropResult {
+	res := result.(*stepResult)
+	if res.ex == nil {
+		return &gopter.PropResult{Status: gopter.PropTrue}
+	}
+	m, run := s.m, res.run
+	know := state.(*seqState).know
+	res.c.Expect = know.predict(s.account, s.adds)
+	pos := -1
+	if run.recording {
+		pos = m.r.nextPos()
+	}
+	rec := m.r.judge(res.ex, pos)
+	if res.ex.Err == nil {
+		know.learn(m.r.cfg.Op, s.account, s.adds, rec.answer())
+	}
+	run.log = append(run.log, fmt.Sprintf("POST %s %s -> %s", s.account, s.body, answerLine(res.ex)))
+	if run.recording {
+		m.r.add(rec)
+		m.r.mu.Lock()
+		m.r.stateRuns++
+		m.r.mu.Unlock()
+	}
+	var bad []Failure
+	for _, f := range rec.fails {
+		if modelChecks[f.Check] {
+			bad = append(bad, f)
+		}
+	}
+	if len(bad) == 0 {
+		return &gopter.PropResult{Status: gopter.PropTrue}
+	}
+	if !run.failed {
+		run.failed, run.failStep, run.failures = true, res.ex, bad
+		run.failAt = len(run.log)
+	}
+	return &gopter.PropResult{Status: gopter.PropFalse}
+}
+
+// answerLine is an exchange's answer in a few words.
+func answerLine(ex *Exchange) string {
+	if ex.Err != nil {
+		return "no answer (" + unwrapURLError(ex.Err).Error() + ")"
+	}
+	a := parseAnswer(ex)
+	return statusText(a)
+}
+
+// nextPos is the record position of the next stateful step.
+func (r *runner) nextPos() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.pos
+	r.pos++
+	return p
+}
+
+// steps is the counterexample's log up to and including the failing step.
+func (s *seqRun) steps() []string {
+	if s.failAt > 0 && s.failAt <= len(s.log) {
+		return append([]string(nil), s.log[:s.failAt]...)
+	}
+	return append([]string(nil), s.log...)
+}

@@ -1,0 +1,394 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/spec"
+)
+
+// maxBody is the body size over which the contract answers 413.
+const maxBody = 1 << 20
+
+// unknownToken is the bearer token of the invalid_token cases: no server
+// issues it, and it is no secret.
+const unknownToken = "contract-unknown-token-0000"
+
+// Suite is the cases of one run: the deterministic scenarios, sent first
+// and one at a time, then the rest, sent by workers (stateful cases on the
+// lane of their account, in order).
+type Suite struct {
+	Scenarios []*Case
+	Cases     []*Case
+}
+
+// All returns every case, scenarios first.
+func (s *Suite) All() []*Case {
+	return append(append([]*Case(nil), s.Scenarios...), s.Cases...)
+}
+
+// BuildSuite makes the default suite of op from the fixtures and the
+// generator: one scenario per error row reachable by input and per success
+// path, the route and method cases, the auth cases, nInvalid generated
+// invalid payloads (each expecting the row of its layer) and nValid
+// generated valid payloads, sent to the paid account (writes, judged by the
+// plan model) and to the accounts and token that must refuse them. The same
+// seed gives the same cases.
+func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed int64, nValid, nInvalid int) (*Suite, error) {
+	if op == nil || op.Body == nil || op.Body.Schema == nil {
+		return nil, fmt.Errorf("contract: the operation has no request body schema")
+	}
+	mt := op.Body.MediaType
+	if mt == "" {
+		mt = "application/json"
+	}
+	page, err := pageExample(op, g, seed)
+	if err != nil {
+		return nil, err
+	}
+	hosts := int64(1)
+	var pageMap map[string]any
+	if err := json.Unmarshal(page, &pageMap); err == nil {
+		if h, ok := pageMap["hosts"].(float64); ok && h >= 1 && h == math.Trunc(h) {
+			hosts = int64(h)
+		}
+	}
+	invalidBody := []byte(`{}`) // matches no form: the body row whatever the schema
+	if pageMap != nil {
+		if _, ok := pageMap["hosts"]; ok {
+			invalidBody = mustJSON(withKey(pageMap, "hosts", 0))
+		}
+	}
+	tooLarge := append(bytes.Clone(page), bytes.Repeat([]byte(" "), maxBody+1-len(page))...)
+	if len(page) > maxBody {
+		tooLarge = page
+	}
+
+	s := &Suite{}
+	post := func(id, account, token, ct string, body []byte) *Case {
+		c := &Case{ID: id, Kind: KindScenario, Req: Request{Account: account, Token: token, ContentType: ct, Body: body}}
+		c.Adds = addsOf(op, body)
+		return c
+	}
+	row := func(c *Case, r string) *Case { c.Expect.Row = r; return c }
+	write := func(c *Case) *Case { c.Writes, c.Stateful = true, true; return c }
+
+	// The error rows, each reached by input alone; the harmless invalid_token
+	// case comes first: it is also the probe that the target answers.
+	s.Scenarios = append(s.Scenarios,
+		row(post("matrix/invalid_token", AccountPaid, unknownToken, mt, page), rowInvalidToken),
+		row(post("matrix/user_missing", AccountPaid, TokenUnknownUser, mt, page), rowUserMissing),
+		row(post("matrix/account_missing", AccountMissing, TokenMaster, mt, page), rowAccountMissing),
+		row(post("matrix/unsupported_media_type", AccountPaid, TokenMaster, "text/plain", page), rowUnsupported),
+		row(post("matrix/invalid_body", AccountPaid, TokenMaster, mt, invalidBody), rowInvalidBody),
+		row(post("matrix/body_too_large", AccountPaid, TokenMaster, mt, tooLarge), rowBodyTooLarge),
+		row(post("matrix/volume_license", AccountPaid, TokenVolumeLicense, mt, page), rowVolume),
+		row(post("matrix/self_pay", AccountSelfPay, TokenMaster, mt, page), rowSelfPay),
+		row(post("matrix/free_plan", AccountFree, TokenMaster, mt, page), rowFreePlan),
+	)
+	if _, ok := catalogPlan(op, roomsAddon); ok {
+		s.Scenarios = append(s.Scenarios, row(post("matrix/rooms_base", AccountRoomsBase, TokenMaster, mt, plainBody(roomsAddon, hosts)), rowRoomsBase))
+	}
+	already := post("matrix/already_has", AccountHasAddon, TokenMaster, mt, plainBody(fx.HasAddonPlan, hosts))
+	already.Stateful = true // the model knows has_addon_plan is held: already_has, judged as an error row
+	s.Scenarios = append(s.Scenarios, already)
+
+	// The success paths, and the repeat that must then be refused.
+	s.Scenarios = append(s.Scenarios,
+		write(post("success/page-example", AccountPaid, TokenMaster, mt, page)),
+		write(post("success/page-example-repeat", AccountPaid, TokenMaster, mt, page)),
+	)
+	if phone, ok := phoneBody(op); ok {
+		s.Scenarios = append(s.Scenarios, write(post("success/phone-form", AccountPaid, TokenMaster, mt, phone)))
+	}
+	if code, ok := otherAddon(op, roomsAddon); ok {
+		s.Scenarios = append(s.Scenarios, write(post("success/rooms-base-other-addon", AccountRoomsBase, TokenMaster, mt, plainBody(code, hosts))))
+	}
+	if code, ok := otherAddon(op, fx.HasAddonPlan); ok {
+		s.Scenarios = append(s.Scenarios, write(post("success/has-addon-other-addon", AccountHasAddon, TokenMaster, mt, plainBody(code, hosts))))
+	}
+
+	// Every other add-on of the catalog, once, on paid: which codes a run
+	// reaches, and the place each lands at, must not depend on the seed.
+	// Hosts differ per code so an echo of the wrong request shows.
+	used := map[string]bool{}
+	for _, c := range s.Scenarios {
+		if c.Req.Account == AccountPaid {
+			for _, a := range c.Adds {
+				used[a.Code] = true
+			}
+		}
+	}
+	for i, p := range op.Catalog {
+		if p.Base || used[p.Code] {
+			continue
+		}
+		s.Scenarios = append(s.Scenarios, write(post("success/plan/"+p.Code, AccountPaid, TokenMaster, mt, plainBody(p.Code, int64(i+2)))))
+	}
+
+	// Route and method: an unknown path, and GET on the operation's path.
+	route := post("route/unknown-path", AccountPaid, TokenMaster, mt, page)
+	route.Req.Path = "/contract-unknown-route"
+	route.Expect = Expect{Status: http.StatusNotFound, Code: http.StatusNotFound}
+	route.Adds = nil
+	get := &Case{ID: "method/get", Kind: KindScenario, Req: Request{Method: http.MethodGet, Account: AccountPaid, Token: TokenMaster}, Expect: Expect{Status: http.StatusMethodNotAllowed}}
+	s.Scenarios = append(s.Scenarios, route, get)
+
+	// Other methods on the path.
+	for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		c := &Case{ID: "method/" + strings.ToLower(m), Kind: KindMethod,
+			Req:    Request{Method: m, Account: AccountPaid, Token: TokenMaster},
+			Expect: Expect{Status: http.StatusMethodNotAllowed}}
+		if m != http.MethodDelete {
+			c.Req.ContentType, c.Req.Body = mt, page
+		}
+		s.Cases = append(s.Cases, c)
+	}
+
+	// Credentials: missing, malformed and unknown get 401; a valid token
+	// with the scheme in lower case must get past the token check, which the
+	// missing account's 404 proves without writing anything.
+	auth := func(id, token, header, account, r string) *Case {
+		return &Case{ID: "auth/" + id, Kind: KindAuth,
+			Req:    Request{Account: account, Token: token, Auth: header, ContentType: mt, Body: page},
+			Expect: Expect{Row: r}}
+	}
+	s.Cases = append(s.Cases,
+		auth("no-header", TokenNone, "", AccountPaid, rowInvalidToken),
+		auth("bearer-without-token", TokenNone, "Bearer", AccountPaid, rowInvalidToken),
+		auth("basic-scheme", TokenNone, "Basic eHl6", AccountPaid, rowInvalidToken),
+		auth("unknown-token", "contract-unknown-token-0001", "", AccountPaid, rowInvalidToken),
+		auth("master-token-with-basic-scheme", TokenMaster, "Basic {token}", AccountPaid, rowInvalidToken),
+		auth("lowercase-bearer-scheme", TokenMaster, "bearer {token}", AccountMissing, rowAccountMissing),
+	)
+
+	// Generated invalid payloads, each expecting the row its layer answers.
+	for _, gc := range g.Cases(seed, nInvalid, false) {
+		c := fromGen(gc, KindInvalid)
+		c.ID = fmt.Sprintf("invalid/%s/%04d", gc.Class, gc.Index)
+		c.Req.Account, c.Req.Token = AccountPaid, TokenMaster
+		c.Expect.Row = layerRow(gc.Layer)
+		s.Cases = append(s.Cases, c)
+	}
+
+	// Generated valid payloads: added to paid (the plan model judges), and
+	// refused by the self-pay and free accounts and the volume-license token.
+	valid := g.Cases(seed, nValid, true)
+	for _, gc := range valid {
+		c := fromGen(gc, KindValid)
+		c.ID = fmt.Sprintf("valid/paid/%04d", gc.Index)
+		c.Req.Account, c.Req.Token = AccountPaid, TokenMaster
+		c.Adds = addsOf(op, gc.Body)
+		c.Writes, c.Stateful = true, true
+		s.Cases = append(s.Cases, c)
+	}
+	refusals := []struct{ name, account, token, row string }{
+		{"self_pay", AccountSelfPay, TokenMaster, rowSelfPay},
+		{"free", AccountFree, TokenMaster, rowFreePlan},
+		{"volume_license", AccountPaid, TokenVolumeLicense, rowVolume},
+	}
+	for _, r := range refusals {
+		for _, gc := range valid {
+			c := fromGen(gc, KindValid)
+			c.ID = fmt.Sprintf("valid/%s/%04d", r.name, gc.Index)
+			c.Req.Account, c.Req.Token = r.account, r.token
+			c.Adds = addsOf(op, gc.Body)
+			c.Expect.Row = r.row
+			s.Cases = append(s.Cases, c)
+		}
+	}
+	return s, nil
+}
+
+// fromGen turns a generated case into a contract case (request and
+// provenance; the caller sets the id, target roles and expectation).
+func fromGen(gc gen.Case, kind Kind) *Case {
+	return &Case{Kind: kind, Class: gc.Class, Layer: string(gc.Layer), Field: gc.Field, Seed: gc.Seed, Index: gc.Index,
+		Req: Request{ContentType: gc.ContentType, Body: gc.Body}}
+}
+
+// toGen is the inverse of fromGen, for shrinking.
+func toGen(c *Case) gen.Case {
+	return gen.Case{Seed: c.Seed, Index: c.Index, Class: c.Class, Layer: gen.Layer(c.Layer), Field: c.Field,
+		ContentType: c.Req.ContentType, Body: c.Req.Body}
+}
+
+// layerRow is the row a correct server answers to an invalid case of layer.
+func layerRow(l gen.Layer) string {
+	switch l {
+	case gen.LayerMedia:
+		return rowUnsupported
+	case gen.LayerSize:
+		return rowBodyTooLarge
+	}
+	return rowInvalidBody // schema, catalog and syntax
+}
+
+// pageExample is the request example of the spec (the page's), or a
+// generated valid body when the spec has none.
+func pageExample(op *spec.Operation, g *gen.Generator, seed int64) ([]byte, error) {
+	for _, ex := range op.Body.Examples {
+		if b, err := json.Marshal(ex.Value); err == nil {
+			return b, nil
+		}
+	}
+	cs := g.Cases(seed, 1, true)
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("contract: no request example and no valid body to send")
+	}
+	return cs[0].Body, nil
+}
+
+// plainBody is an add-on plan form body.
+func plainBody(code string, hosts int64) []byte {
+	return mustJSON(map[string]any{"type": code, "hosts": hosts})
+}
+
+// phoneBody is a phone plan form body naming the code of each phone slot of
+// the catalog.
+func phoneBody(op *spec.Operation) ([]byte, bool) {
+	code := func(place string) (string, bool) {
+		for _, p := range op.Catalog {
+			if p.Place == place && !p.Base {
+				return p.Code, true
+			}
+		}
+		return "", false
+	}
+	base, ok1 := code("plan_phone.plan_base")
+	calling, ok2 := code("plan_phone.plan_calling[]")
+	number, ok3 := code("plan_phone.plan_number[]")
+	if !ok1 || !ok2 || !ok3 {
+		return nil, false
+	}
+	return mustJSON(map[string]any{"plan_details": map[string]any{
+		"plan_base":    map[string]any{"type": base, "callout_countries": "US,CA"},
+		"plan_calling": []any{map[string]any{"type": calling, "hosts": 5}},
+		"plan_number":  []any{map[string]any{"type": number, "hosts": 3}},
+	}}), true
+}
+
+// otherAddon is the first add-on code of the catalog with a hosts place
+// that is not except.
+func otherAddon(op *spec.Operation, except string) (string, bool) {
+	for _, p := range op.Catalog {
+		if !p.Base && p.Hosts && p.Code != except && !strings.HasPrefix(p.Place, "plan_phone.") {
+			return p.Code, true
+		}
+	}
+	return "", false
+}
+
+func withKey(m map[string]any, k string, v any) map[string]any {
+	out := make(map[string]any, len(m))
+	for kk, vv := range m {
+		out[kk] = vv
+	}
+	out[k] = v
+	return out
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("contract: " + err.Error()) // only plain maps of strings and numbers are marshalled here
+	}
+	return b
+}
+
+// addsOf returns the catalog codes a body adds, in body order (the schema's
+// property order), with the hosts sent beside each: string values of
+// properties marked x-catalog, found by walking the body with the request
+// schema. Bodies that are not JSON add nothing.
+func addsOf(op *spec.Operation, body []byte) []Add {
+	v, ok := decodeJSON(body)
+	if !ok || op.Body == nil {
+		return nil
+	}
+	var out []Add
+	walkAdds(op.Body.Schema, v, 0, &out)
+	return out
+}
+
+func walkAdds(s *spec.Schema, v any, depth int, out *[]Add) {
+	if s == nil || depth > 32 {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		s = branchFor(s, x, depth)
+		for _, p := range properties(s, depth) {
+			val, ok := x[p.Name]
+			if !ok || p.Schema == nil {
+				continue
+			}
+			if _, cat := p.Schema.Extensions["x-catalog"]; cat {
+				if code, ok := val.(string); ok {
+					*out = append(*out, Add{Code: code, Hosts: hostsOf(x["hosts"])})
+				}
+				continue
+			}
+			walkAdds(p.Schema, val, depth+1, out)
+		}
+	case []any:
+		for _, it := range x {
+			walkAdds(s.Items, it, depth+1, out)
+		}
+	}
+}
+
+// branchFor picks, of a oneOf/anyOf schema, the first branch declaring
+// every key of x; s itself when it has no branches or none fits.
+func branchFor(s *spec.Schema, x map[string]any, depth int) *spec.Schema {
+	branches := append(append([]*spec.Schema(nil), s.OneOf...), s.AnyOf...)
+	for _, b := range branches {
+		fits := true
+		for k := range x {
+			if b.Property(k) == nil {
+				fits = false
+				break
+			}
+		}
+		if fits && depth < 32 {
+			return branchFor(b, x, depth+1)
+		}
+	}
+	return s
+}
+
+// properties lists s's properties in document order, allOf members' after its own.
+func properties(s *spec.Schema, depth int) []spec.Property {
+	if s == nil || depth > 32 {
+		return nil
+	}
+	out := append([]spec.Property(nil), s.Properties...)
+	for _, a := range s.AllOf {
+		out = append(out, properties(a, depth+1)...)
+	}
+	return out
+}
+
+// hostsOf reads a JSON number that is an integer (18, 18.0, 1.8e1); 0 otherwise.
+func hostsOf(v any) int64 {
+	switch n := v.(type) {
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i
+		}
+		if f, err := strconv.ParseFloat(string(n), 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			return int64(f)
+		}
+	case float64:
+		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+			return int64(n)
+		}
+	}
+	return 0
+}
