@@ -157,9 +157,23 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
 			fmt.Fprintf(b, ": %s\n", showBody(ex.Body, responseShown))
 		}
 	}
+	if len(f.Steps) > 0 {
+		// A state-model finding is a sequence: the earlier adds are what
+		// make the last answer wrong, so they are part of the repro.
+		fmt.Fprintf(b, "%ssteps (shrunk sequence, the last one failed):\n", ind)
+		for i, step := range f.Steps {
+			fmt.Fprintf(b, "%s%s%d. %s\n", ind, ind, i+1, RedactBearer(singleLine(step)))
+		}
+	}
 	if repro := findingRepro(f); repro != "" {
-		if role := tokenRole(f.Example); role != "" && strings.Contains(repro, TokenVar) {
-			fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture\n", ind, role)
+		if strings.Contains(repro, TokenVar) {
+			if role := tokenRole(f.Example); role != "" {
+				fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture\n", ind, role)
+			} else if lit := literalToken(f.Example); lit != "" {
+				// Made-up credentials are no secret; the repro still reads
+				// $TOKEN so that no command line ever carries a real one.
+				fmt.Fprintf(b, "%stoken: set TOKEN to a token the server never issued, e.g. %s\n", ind, lit)
+			}
 		}
 		fmt.Fprintf(b, "%srepro: %s\n", ind, repro)
 	}
@@ -207,6 +221,15 @@ func tokenRole(ex *Exchange) string {
 		return TokenMaster
 	}
 	return ""
+}
+
+// literalToken is the made-up credential a case sent instead of a fixture
+// role, "" when it sent a role or none.
+func literalToken(ex *Exchange) string {
+	if ex == nil || ex.Case == nil || tokenRole(ex) != "" || ex.Case.Req.Token == TokenNone {
+		return ""
+	}
+	return ex.Case.Req.Token
 }
 
 // statsInOrder returns one CheckStat per check in r.Checks order (zero

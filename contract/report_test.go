@@ -566,3 +566,29 @@ func TestWriteFileAtomic(t *testing.T) {
 	err = WriteFileAtomic(filepath.Join(dir, "missing", "r.xml"), func(io.Writer) error { return nil })
 	require.Error(t, err)
 }
+
+// A state-model finding shows the shrunk sequence that leads to it, and a
+// case that sent a made-up token says which, since $TOKEN alone would send
+// the reader looking for a fixture.
+func TestConsoleShowsStepsAndLiteralTokens(t *testing.T) {
+	repeat := &Case{ID: "state/001/01", Kind: KindState,
+		Req: Request{Account: "paid", Token: TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zwb_monthly","hosts":2}`)}}
+	unknown := &Case{ID: "matrix/invalid_token", Kind: KindScenario,
+		Req: Request{Account: "paid", Token: "contract-unknown-token-0000", ContentType: "application/json", Body: []byte(`{}`)}}
+	ex := func(c *Case) *Exchange {
+		return &Exchange{Case: c, Method: "POST", URL: "http://127.0.0.1:8089/accounts/sub-paid-0001/plans/addons",
+			ReqHeader: http.Header{"Authorization": {"Bearer $TOKEN"}}, Status: 201}
+	}
+	r := &Result{Operation: addonsOp, Checks: []string{CheckStateModel, CheckAuthEnforced}, Findings: []Finding{
+		{Check: CheckStateModel, Row: "already_has", Count: 1, Example: ex(repeat), CaseID: repeat.ID,
+			Failure: Failure{Detail: "got 201, want 400/2100"},
+			Steps:   []string{`POST paid {"type":"zwb_monthly","hosts":1} -> 201`, `POST paid {"type":"zwb_monthly","hosts":2} -> 201`}},
+		{Check: CheckAuthEnforced, Row: "invalid_token", Count: 1, Example: ex(unknown), CaseID: unknown.ID,
+			Failure: Failure{Detail: "got 201, want 401"}},
+	}}
+	var out strings.Builder
+	require.NoError(t, ConsoleReporter{}.Report(&out, r))
+	require.Contains(t, out.String(), "steps (shrunk sequence, the last one failed):\n        1. POST paid {\"type\":\"zwb_monthly\",\"hosts\":1} -> 201\n        2. ")
+	require.Contains(t, out.String(), "token: set TOKEN to a token the server never issued, e.g. contract-unknown-token-0000")
+	require.Contains(t, out.String(), "token: set TOKEN to the tokens.master fixture")
+}
