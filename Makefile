@@ -9,11 +9,18 @@ PKGS       := ./...
 RACE_PKGS  := ./cmd/... ./contract/... ./mock/... ./spec/...
 PLAIN_PKGS := ./fixtures/... ./fuzz/... ./gen/... ./golden/... ./internal/...
 
-.PHONY: test fmt-check vet run bench fuzz lint
+.PHONY: test fmt-check vet run bench fuzz lint detect
 
 test: fmt-check vet
 	$(GO) test -race -timeout 8m $(RACE_PKGS)
 	$(GO) test -timeout 8m $(PLAIN_PKGS)
+	$(GO) test -timeout 8m -run '$(MATRIX)' ./contract
+
+# The fault matrix (every mock fault against the default suite) and the
+# five-runs determinism test run the default suite dozens of times; they
+# skip themselves under -race, which would make them 5-10x slower and finds
+# nothing the runner's own -race tests do not, and run plain here.
+MATRIX := ^(TestDefaultSuiteCatchesEveryFault|TestFiveRunsOneSeedOneResult)$$
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -39,6 +46,13 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \
 	done
+
+# The fault matrix over DETECT_SEEDS seeds on 2 cores: per fault, the
+# requests and seconds the default suite took to catch it (docs/DETECTION.md).
+# Fails if any seed misses a fault or takes 10s or more to catch it.
+DETECT_SEEDS ?= 10
+detect:
+	$(GO) test -count=1 -cpu 2 -timeout 20m -run '^TestDetectMatrix$$' -v ./contract -detect -detect.seeds $(DETECT_SEEDS)
 
 # The spec through a standard OpenAPI linter (not part of test: needs npm).
 lint:

@@ -18,6 +18,10 @@ import (
 type ConsoleReporter struct {
 	Verbose bool // add each finding's answer and every coverage count
 	Color   bool // ANSI colours, for terminals
+	// Replay reports a replay of saved entries: the header says so, and
+	// neither the run's seed nor its coverage of the contract is shown,
+	// since the entries, not a seed, chose what was sent.
+	Replay bool
 }
 
 var _ Reporter = ConsoleReporter{}
@@ -46,8 +50,13 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 		return code + s + ansiReset
 	}
 
-	fmt.Fprintf(&b, "contract run: target %s, seed %d, %s, %s in %s\n",
-		r.Target, r.Seed, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+	if c.Replay {
+		fmt.Fprintf(&b, "contract replay: target %s, %s, %s in %s\n",
+			r.Target, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(&b, "contract run: target %s, seed %d, %s, %s in %s\n",
+			r.Target, r.Seed, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+	}
 
 	// Per-check table.
 	stats := statsInOrder(r)
@@ -89,6 +98,9 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 		{"error rows", r.Coverage.Rows},
 		{"invalid classes", r.Coverage.Classes},
 		{"catalog plans", r.Coverage.Plans},
+	}
+	if c.Replay {
+		cov = nil
 	}
 	first := true
 	for _, cv := range cov {

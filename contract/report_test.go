@@ -592,3 +592,13 @@ func TestConsoleShowsStepsAndLiteralTokens(t *testing.T) {
 	require.Contains(t, out.String(), "token: set TOKEN to a token the server never issued, e.g. contract-unknown-token-0000")
 	require.Contains(t, out.String(), "token: set TOKEN to the tokens.master fixture")
 }
+
+// A replay's report says it is one, and leaves out the seed and the
+// coverage of the contract: saved entries, not a seed, chose what was sent.
+func TestConsoleReplayHeader(t *testing.T) {
+	var out strings.Builder
+	require.NoError(t, ConsoleReporter{Replay: true}.Report(&out, sampleResult()))
+	require.True(t, strings.HasPrefix(out.String(), "contract replay: target mock, 123 requests, 120 cases in "), out.String())
+	require.NotContains(t, out.String(), "seed 42,")
+	require.NotContains(t, out.String(), " reached: ")
+}

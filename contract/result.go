@@ -22,6 +22,10 @@ type Result struct {
 	Findings  []Finding   // grouped by (check, row), in check order then row
 	Coverage  Coverage
 	Aborted   string // non-empty when the run stopped early (target unreachable, -max-requests hit, interrupted)
+	// Detected says, per check that failed, when the run first saw it
+	// fail. It measures time to detection; being a matter of timing, it is
+	// not part of a run's reproducible outcome.
+	Detected []Detection
 }
 
 // Passed reports whether the run found nothing.

@@ -64,6 +64,7 @@ type Config struct {
 	Timeout         time.Duration // per request; 0 = DefaultTimeout
 	MaxResponseTime time.Duration // response-time budget; 0 = DefaultMaxResponseTime, < 0 = none
 	MaxRequests     int           // cap on requests sent (retries and shrinking included); 0 = none
+	FailFast        bool          // stop sending at the first failure; the cases not sent are skipped, the finding still shrunk
 	AllowWrites     bool          // send cases that change state to a non-embedded target
 
 	Checks, SkipChecks []string // check ids to run (empty: all) and to skip
@@ -143,6 +144,9 @@ type runner struct {
 	stateEx   map[groupKey]*stateExample
 	pos       int // next record position of stateful steps
 	stateRuns int // stateful steps recorded
+	start     time.Time
+	stopped   string               // why a FailFast run stopped sending
+	detected  map[string]Detection // per check, its first failure in time
 }
 
 // record is one judged exchange.
@@ -240,6 +244,7 @@ func Judge(ctx context.Context, cfg Config, cases []*Case) (*Result, []*Exchange
 // stateful) the gopter sequences, and builds the result.
 func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful bool) (*Result, []*Exchange, error) {
 	start := time.Now()
+	r.start = start
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	r.cancel = cancel
@@ -356,8 +361,10 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	if firstErr != nil {
 		return nil, nil, firstErr
 	}
-	if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) && ctx.Err() == nil {
-		if err := r.runSequences(ctx); err != nil {
+	if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
+		if ctx.Err() != nil {
+			r.skipN("stateful sequences: "+r.stopReason(parent), r.cfg.Sequences)
+		} else if err := r.runSequences(ctx); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -365,7 +372,11 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 		r.abort("interrupted: " + err.Error())
 	}
 	stopProgress()
-	res := r.result(ctx, start, len(all))
+	judged := ctx
+	if r.failedFast() && parent.Err() == nil {
+		judged = parent // sending stopped, but the finding is still shrunk
+	}
+	res := r.result(judged, start, len(all))
 	return res, exchanges, nil
 }
 
@@ -378,6 +389,9 @@ func (r *runner) stopReason(parent context.Context) string {
 	defer r.mu.Unlock()
 	if r.aborted != "" {
 		return r.aborted
+	}
+	if r.stopped != "" {
+		return r.stopped
 	}
 	return "run stopped"
 }
@@ -433,7 +447,11 @@ func (rec *record) answer() answer { return parseAnswer(rec.ex) }
 func (r *runner) add(rec *record) {
 	r.mu.Lock()
 	r.records = append(r.records, rec)
+	r.detect(rec)
 	r.mu.Unlock()
+	if r.cfg.FailFast && len(rec.fails) > 0 {
+		r.stopFast()
+	}
 }
 
 func (r *runner) skip(reason string) { r.skipN(reason, 1) }
@@ -733,6 +751,7 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 		res.Skipped = append(res.Skipped, Skip{Reason: k, Count: r.skipped[k]})
 	}
 	res.Aborted = r.aborted
+	res.Detected = r.detections()
 	r.mu.Unlock()
 	res.Duration = time.Since(start)
 	return res

@@ -68,7 +68,7 @@ var faults = []Fault{
 	{faultIgnoreVolumeLicense, "the volume license row is never answered: that token adds plans like the master", "error-row"},
 	{faultMethodAllowed, "other methods on the path answer 200 {} instead of 405", "method-not-allowed"},
 	{faultServerError, "an invalid body whose offending field is type answers 500", "no-server-error"},
-	{faultSlow, "every answer is delayed by SlowBy (default 2s)", "response-time"},
+	{faultSlow, "every answer is delayed by SlowBy (default 3s)", "response-time"},
 	{faultSuccess200, "a successful add answers 200 instead of 201", "valid-accepted"},
 	{faultTextContentType, "every answer carries Content-Type text/plain", "content-type"},
 	{faultUndocumentedStatus, "an invalid body answers 422 instead of 400", "status-documented"},

@@ -29,13 +29,18 @@ import (
 // MaxBody is the largest request body the mock reads; a longer one answers 413.
 const MaxBody = 1 << 20
 
+// DefaultSlowBy is the slow fault's delay: clearly beyond the runner's
+// default response-time budget (2s), so the default suite catches it with
+// a margin rather than by the handler's own microseconds.
+const DefaultSlowBy = 3 * time.Second
+
 // Config configures a Server; the zero value serves the embedded spec with the shipped fixtures.
 type Config struct {
 	Doc      *spec.Document     // nil: spec.Default()
 	Fixtures *fixtures.Fixtures // nil: fixtures.Default()
 	Fault    string             // "" for none; see Faults()
 	Rate     float64            // requests per second per token; 0 = no limit
-	SlowBy   time.Duration      // delay used by the "slow" fault; 0 = 2s
+	SlowBy   time.Duration      // delay used by the "slow" fault; 0 = DefaultSlowBy
 }
 
 // Server is the mock: an http.Handler safe for concurrent use, holding the
@@ -127,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 		slowBy: cfg.SlowBy,
 	}
 	if s.slowBy == 0 {
-		s.slowBy = 2 * time.Second
+		s.slowBy = DefaultSlowBy
 	}
 	if cfg.Rate > 0 {
 		s.limit = newLimiter(cfg.Rate, time.Now)

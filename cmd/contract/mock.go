@@ -40,7 +40,7 @@ func runMock(ctx context.Context, e *env, args []string) error {
 	fault := fs.String("fault", "", "break exactly one contract rule (see -faults)")
 	listFaults := fs.Bool("faults", false, "list the faults -fault accepts and exit")
 	rate := fs.Float64("rate", 0, "requests per second per token before 429 (0 = no limit)")
-	slowBy := fs.Duration("slow-by", 2*time.Second, "delay of the slow fault")
+	slowBy := fs.Duration("slow-by", mock.DefaultSlowBy, "delay of the slow fault")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

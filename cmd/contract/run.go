@@ -60,6 +60,8 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	nSeq := fs.Int("sequences", contract.DefaultSequences, "stateful sequences")
 	fault := fs.String("fault", "", "serve the embedded mock with this fault, to test the harness (see 'contract mock -faults')")
 	verbose := fs.Bool("v", false, "verbose report: each finding's answer and every coverage count")
+	save := fs.String("save", "", "write each finding as a corpus entry in this directory, to replay with 'contract replay DIR'")
+	failFast := fs.Bool("fail-fast", false, "stop sending at the first finding (it is still shrunk and reported)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -129,13 +131,13 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
-	cfg := contract.Config{
-		Op: op, Validator: val, Fixtures: fx, Target: tg, Seed: *seed,
-		Valid: noneIfZero(*nValid), Invalid: noneIfZero(*nInvalid), Sequences: noneIfZero(*nSeq),
-		Workers: *workers, Rate: *rate, Timeout: *timeout, MaxResponseTime: *maxRT, MaxRequests: *maxReq,
-		AllowWrites: *allowWrites, Checks: splitList(*checks), SkipChecks: splitList(*skipChecks),
-		Golden: gs, UpdateGolden: *update, Shrink: true,
-	}
+	// The defaults are the fault matrix's (contract.DefaultConfig); flags
+	// left unset hold the same values.
+	cfg := contract.DefaultConfig(op, val, fx, tg, *seed)
+	cfg.Valid, cfg.Invalid, cfg.Sequences = noneIfZero(*nValid), noneIfZero(*nInvalid), noneIfZero(*nSeq)
+	cfg.Workers, cfg.Rate, cfg.Timeout, cfg.MaxResponseTime, cfg.MaxRequests = *workers, *rate, *timeout, *maxRT, *maxReq
+	cfg.AllowWrites, cfg.Checks, cfg.SkipChecks, cfg.FailFast = *allowWrites, splitList(*checks), splitList(*skipChecks), *failFast
+	cfg.Golden, cfg.UpdateGolden = gs, *update
 	if *maxRT == 0 {
 		cfg.MaxResponseTime = -1
 	}
@@ -167,6 +169,11 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	}
 	if *update && gs != nil {
 		fmt.Fprintf(e.stdout, "golden files written to %s\n", gs)
+	}
+	if *save != "" {
+		if err := saveFindings(e.stdout, *save, res, fx); err != nil {
+			return err
+		}
 	}
 
 	switch {

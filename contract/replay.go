@@ -1,0 +1,692 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/addons-contract/contract/gen"
+)
+
+// ReplayResult is what replaying a corpus found.
+type ReplayResult struct {
+	// Result holds every entry's exchanges judged together, for the
+	// reporters; findings of the same (check, row) across entries are one.
+	Result  *Result
+	Entries []EntryOutcome // one per entry, in corpus order
+}
+
+// Failed counts the entries that still fail.
+func (r *ReplayResult) Failed() int {
+	n := 0
+	for _, o := range r.Entries {
+		if o.Skipped == "" && len(o.Findings) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// EntryOutcome is one entry replayed.
+type EntryOutcome struct {
+	Entry    *Entry
+	Skipped  string    // why the entry was not sent; "" when it was
+	Findings []Finding // what failed this time, grouped by (check, row); empty when the entry passes
+}
+
+// Passed reports whether the entry was sent and nothing failed.
+func (o *EntryOutcome) Passed() bool { return o.Skipped == "" && len(o.Findings) == 0 }
+
+// Fails reports whether the entry failed check for row this time.
+func (o *EntryOutcome) Fails(check, row string) bool {
+	for _, f := range o.Findings {
+		if f.Check == check && f.Row == row {
+			return true
+		}
+	}
+	return false
+}
+
+// Replay sends each entry to cfg.Target (an embedded target afresh for
+// every entry, so entries never see each other's state) and judges it with
+// the same checks as a run. An error means the replay could not go on: a
+// bad configuration, or a target that does not answer (ErrUnreachable).
+func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, error) {
+	start := time.Now()
+	out := &ReplayResult{}
+	var results []*Result
+	for _, e := range entries {
+		o := EntryOutcome{Entry: e}
+		if ctx.Err() != nil {
+			o.Skipped = "replay interrupted"
+			out.Entries = append(out.Entries, o)
+			continue
+		}
+		cases := prepare(cfg, e)
+		if why := unsendable(cfg, cases); why != "" {
+			o.Skipped = why
+			out.Entries = append(out.Entries, o)
+			continue
+		}
+		res, _, err := Judge(ctx, cfg, cases)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", entryName(e), err)
+		}
+		results = append(results, res)
+		pause(ctx, cfg)
+		o.Findings = res.Findings
+		if res.Aborted != "" && len(res.Findings) == 0 {
+			o.Skipped = res.Aborted
+		}
+		out.Entries = append(out.Entries, o)
+	}
+	out.Result = mergeResults(cfg, results, start)
+	for _, o := range out.Entries {
+		if o.Skipped != "" && !strings.HasPrefix(o.Skipped, "replay interrupted") {
+			addSkip(out.Result, o.Skipped)
+		}
+	}
+	if ctx.Err() != nil && out.Result.Aborted == "" {
+		out.Result.Aborted = "interrupted: " + ctx.Err().Error()
+	}
+	return out, nil
+}
+
+// pause keeps the rate limit across Judge calls: each call paces its own
+// requests from its first, so one interval passes before the next call.
+func pause(ctx context.Context, cfg Config) {
+	rate := cfg.Rate
+	if rate == 0 && !cfg.Target.Embedded {
+		rate = DefaultRemoteRate
+	}
+	if p := newPacer(rate); p != nil {
+		_ = sleep(ctx, p.interval)
+	}
+}
+
+// entryName is the entry's path, or its name when it was never saved.
+func entryName(e *Entry) string {
+	if e.Path != "" {
+		return e.Path
+	}
+	return e.Name
+}
+
+// prepare copies the entry's cases for one send. Stateful cases without
+// the codes they add (the earlier steps of a sequence) get them from the
+// body, as the suite computes them.
+func prepare(cfg Config, e *Entry) []*Case {
+	var out []*Case
+	for _, c := range e.Cases() {
+		cp := cloneCase(c)
+		if cp.Stateful && cp.Adds == nil && cfg.Op != nil {
+			cp.Adds = addsOf(cfg.Op, cp.Req.Body)
+		}
+		out = append(out, cp)
+	}
+	return out
+}
+
+// unsendable says why cases may not go to a remote target: a literal path
+// or an account that is not one of the fixtures' (a real server's other
+// accounts are not ours to touch), or a write without AllowWrites.
+func unsendable(cfg Config, cases []*Case) string {
+	if cfg.Target.Embedded {
+		return ""
+	}
+	a := cfg.Fixtures.Accounts
+	ids := map[string]bool{a.Paid: true, a.Free: true, a.SelfPay: true, a.RoomsBase: true, a.HasAddon: true, a.Missing: true}
+	for _, c := range cases {
+		switch {
+		case c.Req.Path != "" && c.Kind == KindFuzz:
+			return fmt.Sprintf("sends the literal path %q, replayed against the embedded mock only", clip(c.Req.Path, 60))
+		case strings.HasPrefix(c.Req.Account, "=") && c.Req.Account != "=" && !ids[c.Req.Account[1:]]:
+			return fmt.Sprintf("addresses account %q, which is no fixture account of the target", clip(c.Req.Account[1:], 60))
+		case c.Writes && !cfg.AllowWrites:
+			return "writes need -allow-writes (a correct server adds a plan)"
+		}
+	}
+	return ""
+}
+
+func addSkip(r *Result, reason string) {
+	for i := range r.Skipped {
+		if r.Skipped[i].Reason == reason {
+			r.Skipped[i].Count++
+			return
+		}
+	}
+	r.Skipped = append(r.Skipped, Skip{Reason: reason, Count: 1})
+	sort.Slice(r.Skipped, func(i, j int) bool { return r.Skipped[i].Reason < r.Skipped[j].Reason })
+}
+
+// mergeResults adds up the results of the entries: stats, counts,
+// coverage and skips summed, findings of one (check, row) made one with
+// the first entry's example.
+func mergeResults(cfg Config, results []*Result, start time.Time) *Result {
+	m := &Result{Target: cfg.Target.Name, Seed: cfg.Seed, Started: start}
+	if cfg.Op != nil {
+		m.Operation = cfg.Op.Method + " " + cfg.Op.Path
+	}
+	if checks, err := SelectChecks(cfg.Checks, cfg.SkipChecks); err == nil {
+		for _, c := range checks {
+			m.Checks = append(m.Checks, c.ID())
+			m.Stats = append(m.Stats, CheckStat{Check: c.ID()})
+		}
+	}
+	type key struct{ check, row string }
+	index := map[key]int{}
+	for _, r := range results {
+		if r.Target != "" {
+			m.Target = r.Target
+		}
+		m.Cases += r.Cases
+		m.Sent += r.Sent
+		for _, s := range r.Stats {
+			for i := range m.Stats {
+				if m.Stats[i].Check == s.Check {
+					m.Stats[i].Passed += s.Passed
+					m.Stats[i].Failed += s.Failed
+				}
+			}
+		}
+		for _, f := range r.Findings {
+			k := key{f.Check, f.Row}
+			if i, ok := index[k]; ok {
+				m.Findings[i].Count += f.Count
+				continue
+			}
+			index[k] = len(m.Findings)
+			m.Findings = append(m.Findings, f)
+		}
+		for _, s := range r.Skipped {
+			for n := 0; n < s.Count; n++ {
+				addSkip(m, s.Reason)
+			}
+		}
+		m.Coverage.Rows = addCovered(m.Coverage.Rows, r.Coverage.Rows)
+		m.Coverage.Classes = addCovered(m.Coverage.Classes, r.Coverage.Classes)
+		m.Coverage.Plans = addCovered(m.Coverage.Plans, r.Coverage.Plans)
+		if m.Aborted == "" {
+			m.Aborted = r.Aborted
+		}
+	}
+	order := map[string]int{}
+	for i, id := range CheckIDs() {
+		order[id] = i
+	}
+	sort.SliceStable(m.Findings, func(i, j int) bool {
+		a, b := m.Findings[i], m.Findings[j]
+		if a.Check != b.Check {
+			return order[a.Check] < order[b.Check]
+		}
+		return a.Row < b.Row
+	})
+	if len(results) == 0 && cfg.Op != nil {
+		// Nothing was sent: coverage still lists what there was to reach.
+		for _, row := range cfg.Op.Errors {
+			m.Coverage.Rows = append(m.Coverage.Rows, Covered{ID: row.ID})
+		}
+		for _, ci := range gen.Classes() {
+			m.Coverage.Classes = append(m.Coverage.Classes, Covered{ID: ci.ID})
+		}
+		for _, p := range cfg.Op.Catalog {
+			if !p.Base {
+				m.Coverage.Plans = append(m.Coverage.Plans, Covered{ID: p.Code})
+			}
+		}
+	}
+	m.Duration = time.Since(start)
+	return m
+}
+
+// addCovered sums b into a by id, keeping a's order and appending ids new to it.
+func addCovered(a, b []Covered) []Covered {
+	pos := map[string]int{}
+	for i, c := range a {
+		pos[c.ID] = i
+	}
+	for _, c := range b {
+		if i, ok := pos[c.ID]; ok {
+			a[i].Count += c.Count
+			continue
+		}
+		pos[c.ID] = len(a)
+		a = append(a, c)
+	}
+	return a
+}
+
+// MinimizeKey picks the failure a minimised entry must keep: the one the
+// entry was saved for when it still fails so, else the first of this
+// replay's findings. ok is false when the entry passes.
+func MinimizeKey(o *EntryOutcome) (check, row string, ok bool) {
+	if len(o.Findings) == 0 {
+		return "", "", false
+	}
+	if f := o.Entry.Finding; f.Check != "" && o.Fails(f.Check, f.Row) {
+		return f.Check, f.Row, true
+	}
+	return o.Findings[0].Check, o.Findings[0].Row, true
+}
+
+// ErrNotMinimizable is wrapped by Minimize's error for an entry whose body
+// cannot be written back in its own format.
+var ErrNotMinimizable = errors.New("cannot be minimised")
+
+// Minimize shrinks the body of a failing entry while check still fails
+// for row, resending every candidate (to a fresh embedded server, where
+// there is one) at most cfg.MaxShrinks times. A generated case shrinks
+// with g's shrinker first (it keeps the case valid, or invalid for the
+// same reason); any body then loses JSON members, items and string
+// lengths, or, when it is not JSON, byte ranges (delta debugging). It
+// returns the smaller entry, named <name>.min.json beside the original (a
+// Go fuzz input stays in its format, as <name>.min), or nil when nothing
+// smaller fails the same way.
+func Minimize(ctx context.Context, cfg Config, g *gen.Generator, e *Entry, check, row string) (*Entry, error) {
+	if e.Source == "go-fuzz:FuzzStructured" {
+		return nil, fmt.Errorf("%s: %w: a FuzzStructured input is a (seed, index) pair, not a body; save the failing case with 'contract run -save' and minimise that entry", entryName(e), ErrNotMinimizable)
+	}
+	if noShrink[check] {
+		return nil, fmt.Errorf("%s: %w: %s compares the answer to this exact request (or its timing, or a sequence), so a smaller body proves nothing", entryName(e), ErrNotMinimizable, check)
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Shrink = false
+	tries := 0
+	var lastDetail string
+	fails := func(c *Case) bool {
+		if tries >= cfg.MaxShrinks || ctx.Err() != nil {
+			return false
+		}
+		tries++
+		cand := &Entry{Before: e.Before, Case: c}
+		cases := prepare(cfg, cand)
+		if unsendable(cfg, cases) != "" {
+			return false
+		}
+		res, _, err := Judge(ctx, cfg, cases)
+		pause(ctx, cfg)
+		if err != nil {
+			return false
+		}
+		for _, f := range res.Findings {
+			if f.Check == check && f.Row == row {
+				lastDetail = f.Failure.Detail
+				return true
+			}
+		}
+		return false
+	}
+	cur := cloneCase(e.Case)
+	if g != nil && generated(cur) {
+		orig := cur
+		shrunk := g.Shrink(toGen(cur), func(gc gen.Case) bool {
+			c := withBodyOf(orig, gc.Body, cfg)
+			c.Req.ContentType, c.Class, c.Field = gc.ContentType, gc.Class, gc.Field
+			return fails(c)
+		})
+		if len(shrunk.Body) < len(cur.Req.Body) {
+			cur = withBodyOf(orig, shrunk.Body, cfg)
+			cur.Req.ContentType, cur.Class, cur.Field = shrunk.ContentType, shrunk.Class, shrunk.Field
+		}
+	}
+	keep := func(body []byte) bool { return fails(withBodyOf(cur, body, cfg)) }
+	var body []byte
+	if tree, ok := parseOrdered(cur.Req.Body); ok {
+		body = shrinkJSON(tree, cur.Req.Body, keep)
+	} else {
+		body = ddmin(cur.Req.Body, keep)
+	}
+	if len(body) < len(cur.Req.Body) {
+		cur = withBodyOf(cur, body, cfg)
+	}
+	if len(cur.Req.Body) >= len(e.Case.Req.Body) {
+		return nil, nil
+	}
+	if lastDetail == "" {
+		lastDetail = e.Finding.Detail
+	}
+	min := &Entry{Source: e.Source, Before: e.Before, Case: cur, SavedFrom: cfg.Target.Name,
+		Finding: EntryFinding{Check: check, Row: row, Detail: lastDetail}}
+	dir := filepath.Dir(e.Path)
+	if strings.HasPrefix(e.Source, "go-fuzz:") {
+		min.Name = e.Name + ".min"
+		min.native = withNativeBody(e.native, cur.Req.Body)
+	} else {
+		min.Name = strings.TrimSuffix(e.Name, ".json") + ".min.json"
+	}
+	if e.Path != "" {
+		min.Path = filepath.Join(dir, min.Name)
+	}
+	return min, nil
+}
+
+// withBodyOf is c with another body (and, for cases that add plans, the
+// codes it adds).
+func withBodyOf(c *Case, body []byte, cfg Config) *Case {
+	cp := cloneCase(c)
+	cp.Req.Body = body
+	if cp.Kind == KindValid || cp.Kind == KindState || cp.Stateful {
+		cp.Adds = addsOf(cfg.Op, body)
+	}
+	return cp
+}
+
+// generated reports whether c is a generated case the generator's
+// shrinker can work on (the bytes of syntax and size cases are the defect).
+func generated(c *Case) bool {
+	if c.Kind != KindValid && c.Kind != KindInvalid {
+		return false
+	}
+	l := gen.Layer(c.Layer)
+	return l != gen.LayerSyntax && l != gen.LayerSize
+}
+
+// WriteEntry writes e to its Path atomically, in its own format.
+func WriteEntry(e *Entry) error {
+	if e.Path == "" {
+		return errors.New("write entry: no path")
+	}
+	data, err := e.Encode()
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(e.Path, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
+// ddmin removes byte ranges from b while keep holds (Zeller's delta
+// debugging, halving the chunk size whenever no chunk can go).
+func ddmin(b []byte, keep func([]byte) bool) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	if keep(nil) {
+		return nil
+	}
+	n := 2
+	for len(b) >= 2 {
+		chunk := (len(b) + n - 1) / n
+		removed := false
+		for start := 0; start < len(b); start += chunk {
+			end := min(start+chunk, len(b))
+			cand := append(append([]byte(nil), b[:start]...), b[end:]...)
+			if keep(cand) {
+				b, removed = cand, true
+				n = max(n-1, 2)
+				break
+			}
+		}
+		if removed {
+			continue
+		}
+		if n >= len(b) {
+			break
+		}
+		n = min(2*n, len(b))
+	}
+	return b
+}
+
+// jnode is a JSON value that keeps member order and repeated keys, so a
+// shrunk body differs from the original only where shrinking changed it.
+type jnode struct {
+	kind    byte // 'o' object, 'a' array, 's' string, 'l' literal (number, true, false, null)
+	text    string
+	keys    []string
+	members []*jnode // object values (beside keys) or array items
+}
+
+// parseOrdered parses exactly one JSON value.
+func parseOrdered(b []byte) (*jnode, bool) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	n, err := readNode(dec, 0)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	return n, true
+}
+
+func readNode(dec *json.Decoder, depth int) (*jnode, error) {
+	if depth > 1000 {
+		return nil, errors.New("too deep")
+	}
+	t, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch x := t.(type) {
+	case json.Delim:
+		n := &jnode{kind: 'a'}
+		if x == '{' {
+			n.kind = 'o'
+		}
+		for dec.More() {
+			if n.kind == 'o' {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				n.keys = append(n.keys, k.(string))
+			}
+			m, err := readNode(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.members = append(n.members, m)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+		return n, nil
+	case string:
+		return &jnode{kind: 's', text: x}, nil
+	case json.Number:
+		return &jnode{kind: 'l', text: x.String()}, nil
+	case bool:
+		return &jnode{kind: 'l', text: fmt.Sprint(x)}, nil
+	case nil:
+		return &jnode{kind: 'l', text: "null"}, nil
+	}
+	return nil, fmt.Errorf("unexpected token %v", t)
+}
+
+func (n *jnode) encode(b *bytes.Buffer) {
+	switch n.kind {
+	case 'o', 'a':
+		open, closing := byte('['), byte(']')
+		if n.kind == 'o' {
+			open, closing = '{', '}'
+		}
+		b.WriteByte(open)
+		for i, m := range n.members {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if n.kind == 'o' {
+				writeJSONString(b, n.keys[i])
+				b.WriteByte(':')
+			}
+			m.encode(b)
+		}
+		b.WriteByte(closing)
+	case 's':
+		writeJSONString(b, n.text)
+	default:
+		b.WriteString(n.text)
+	}
+}
+
+func writeJSONString(b *bytes.Buffer, s string) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+func (n *jnode) bytes() []byte {
+	var b bytes.Buffer
+	n.encode(&b)
+	return b.Bytes()
+}
+
+// clone copies the tree.
+func (n *jnode) clone() *jnode {
+	cp := &jnode{kind: n.kind, text: n.text, keys: append([]string(nil), n.keys...)}
+	for _, m := range n.members {
+		cp.members = append(cp.members, m.clone())
+	}
+	return cp
+}
+
+// shrinkJSON makes the JSON body smaller, one edit at a time, while keep
+// holds: members and items removed, containers emptied, strings cut,
+// numbers toward 0 and 1. It returns orig when no edit keeps the failure.
+func shrinkJSON(tree *jnode, orig []byte, keep func([]byte) bool) []byte {
+	best := orig
+	cur := tree
+	// The compact re-encoding is the first candidate: whitespace is rarely
+	// the defect.
+	if enc := cur.bytes(); len(enc) < len(best) && keep(enc) {
+		best = enc
+	}
+	for {
+		improved := false
+		for _, cand := range jsonCandidates(cur) {
+			enc := cand.bytes()
+			if len(enc) >= len(best) {
+				continue
+			}
+			if keep(enc) {
+				cur, best, improved = cand, enc, true
+				break
+			}
+		}
+		if !improved {
+			return best
+		}
+	}
+}
+
+// jsonCandidates are the trees one edit smaller than root, biggest cuts
+// first (shallow before deep).
+func jsonCandidates(root *jnode) []*jnode {
+	var out []*jnode
+	// paths of every node, breadth first
+	type pathNode struct {
+		path []int
+		n    *jnode
+	}
+	queue := []pathNode{{nil, root}}
+	for len(queue) > 0 {
+		pn := queue[0]
+		queue = queue[1:]
+		n := pn.n
+		edit := func(f func(*jnode)) {
+			cp := root.clone()
+			target := cp
+			for _, i := range pn.path {
+				target = target.members[i]
+			}
+			f(target)
+			out = append(out, cp)
+		}
+		switch n.kind {
+		case 'o', 'a':
+			if len(n.members) > 1 {
+				edit(func(t *jnode) { t.members, t.keys = nil, nil })
+			}
+			for i := range n.members {
+				i := i
+				edit(func(t *jnode) {
+					t.members = append(t.members[:i:i], t.members[i+1:]...)
+					if t.kind == 'o' {
+						t.keys = append(t.keys[:i:i], t.keys[i+1:]...)
+					}
+				})
+			}
+			for i, m := range n.members {
+				queue = append(queue, pathNode{append(append([]int(nil), pn.path...), i), m})
+			}
+		case 's':
+			if n.text != "" {
+				edit(func(t *jnode) { t.text = "" })
+				if r := []rune(n.text); len(r) > 1 {
+					edit(func(t *jnode) { t.text = string(r[:len(r)/2]) })
+				}
+			}
+		case 'l':
+			for _, lit := range []string{"0", "1"} {
+				if len(n.text) > 1 && n.text != "true" && n.text != "null" && n.text != "false" {
+					lit := lit
+					edit(func(t *jnode) { t.text = lit })
+				}
+			}
+		}
+	}
+	return out
+}
+
+// withNativeBody replaces the last []byte value of a native fuzz input.
+func withNativeBody(vals []any, body []byte) []any {
+	out := append([]any(nil), vals...)
+	for i := len(out) - 1; i >= 0; i-- {
+		if _, ok := out[i].([]byte); ok {
+			out[i] = body
+			break
+		}
+	}
+	return out
+}
+
+// encodeNative writes values in the "go test fuzz v1" format, as
+// internal/fuzz's marshalCorpusFile does.
+func encodeNative(vals []any) []byte {
+	var b bytes.Buffer
+	b.WriteString(nativeHeader + "\n")
+	for _, v := range vals {
+		switch t := v.(type) {
+		case []byte:
+			fmt.Fprintf(&b, "[]byte(%q)\n", t)
+		case string:
+			fmt.Fprintf(&b, "string(%q)\n", t)
+		case uint8:
+			fmt.Fprintf(&b, "byte(%q)\n", t)
+		case int32:
+			fmt.Fprintf(&b, "rune(%q)\n", t)
+		case float64:
+			if math.IsInf(t, 0) || math.IsNaN(t) {
+				fmt.Fprintf(&b, "math.Float64frombits(0x%x)\n", math.Float64bits(t))
+			} else {
+				fmt.Fprintf(&b, "float64(%v)\n", t)
+			}
+		case float32:
+			if math.IsInf(float64(t), 0) || math.IsNaN(float64(t)) {
+				fmt.Fprintf(&b, "math.Float32frombits(0x%x)\n", math.Float32bits(t))
+			} else {
+				fmt.Fprintf(&b, "float32(%v)\n", t)
+			}
+		default:
+			fmt.Fprintf(&b, "%T(%v)\n", t, t)
+		}
+	}
+	return b.Bytes()
+}
