@@ -357,7 +357,17 @@ func (invalidRejected) Judge(j *Judgement) []Failure {
 	if j.Case.Field != "" {
 		detail += fmt.Sprintf(" (bad %s)", j.Case.Field)
 	}
-	return []Failure{{Row: key, Detail: detail, Want: statusOnly{want}, Got: statusOnly{s}}}
+	// The row is part of the diff: a server may answer the right status
+	// with a row further down the check order (say 400/2100 for a body it
+	// should have refused as 400/300).
+	return []Failure{{Row: key, Detail: detail, Want: rejection{want, expected}, Got: rejection{s, passed}}}
+}
+
+// rejection is the Want/Got shape of invalid-rejected: the status and the
+// error row it stands for ("" where the answer is no row).
+type rejection struct {
+	Status int
+	Row    string
 }
 
 // laterRow returns got when the operation's check order (x-check-order)

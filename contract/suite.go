@@ -130,7 +130,29 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 		if p.Base || used[p.Code] {
 			continue
 		}
-		s.Scenarios = append(s.Scenarios, write(post("success/plan/"+p.Code, AccountPaid, TokenMaster, mt, plainBody(p.Code, int64(i+2)))))
+		s.Scenarios = append(s.Scenarios, write(post("success/plan/"+p.Code, AccountPaid, TokenMaster, mt, plainBodyAs(p.Code, int64(i+2), i))))
+	}
+
+	// Precedence: for every pair of rows in the spec's x-check-order, one
+	// request that trips both checks must get the earlier row. A server that
+	// runs its checks in another order passes every single-fault scenario
+	// and fails only here.
+	s.Scenarios = append(s.Scenarios, precedence(op, fx, mt, pageMap)...)
+
+	// Boundaries the contract draws: an empty account id is an account that
+	// does not exist; a body of exactly the size limit is not too large; plan
+	// codes match case-sensitively. None of these writes.
+	empty := row(post("boundary/empty-account-id", "=", TokenMaster, mt, page), rowAccountMissing)
+	atLimit := append(bytes.Clone(page), bytes.Repeat([]byte(" "), max(0, maxBody-len(page)))...)
+	s.Scenarios = append(s.Scenarios,
+		empty,
+		row(post("boundary/body-at-size-limit", AccountSelfPay, TokenMaster, mt, atLimit), rowSelfPay),
+	)
+	if pageMap != nil {
+		if code, ok := pageMap["type"].(string); ok && strings.ToUpper(code) != code {
+			upper := mustJSON(withKey(pageMap, "type", strings.ToUpper(code)))
+			s.Scenarios = append(s.Scenarios, row(post("boundary/code-in-upper-case", AccountPaid, TokenMaster, mt, upper), rowInvalidBody))
+		}
 	}
 
 	// Route and method: an unknown path, and GET on the operation's path.
@@ -249,6 +271,105 @@ func pageExample(op *spec.Operation, g *gen.Generator, seed int64) ([]byte, erro
 // plainBody is an add-on plan form body.
 func plainBody(code string, hosts int64) []byte {
 	return mustJSON(map[string]any{"type": code, "hosts": hosts})
+}
+
+// plainBodyAs is plainBody with hosts written in one of the forms JSON
+// Schema counts as the same integer (ADDONS.md: 18, 18.0 and 1.8e1 are all
+// 18), chosen by i, and once as the largest int32: a server must take them
+// all.
+func plainBodyAs(code string, hosts int64, i int) []byte {
+	h := strconv.FormatInt(hosts, 10)
+	switch i % 4 {
+	case 1:
+		h += ".0"
+	case 2:
+		h += "e0"
+	case 3:
+		h = strconv.Itoa(math.MaxInt32)
+	}
+	return []byte(`{"type":` + strconv.Quote(code) + `,"hosts":` + h + `}`)
+}
+
+// trigger is how a request trips one check of the server: the request
+// parts it sets, and the members it sets in the base body. A part left
+// empty keeps the base request's.
+type trigger struct {
+	token, account, contentType string
+	set                         map[string]any
+}
+
+// precedence builds, for each ordered pair of rows in op.CheckOrder whose
+// triggers touch different parts of the request, one scenario that trips
+// both and expects the earlier row. The base request (master token, paid
+// account, the page example as JSON) trips none; body triggers change one
+// member of it each (hosts 0 makes it invalid, a type makes it a plan the
+// account cannot take), so two of them combine when they touch different
+// members.
+func precedence(op *spec.Operation, fx fixtures.Fixtures, mt string, page map[string]any) []*Case {
+	if _, ok := page["hosts"]; !ok {
+		return nil // not the plain form: no body to vary
+	}
+	triggers := map[string]trigger{
+		rowInvalidToken:   {token: unknownToken},
+		rowUserMissing:    {token: TokenUnknownUser},
+		rowAccountMissing: {account: AccountMissing},
+		rowUnsupported:    {contentType: "text/plain"},
+		rowInvalidBody:    {set: map[string]any{"hosts": 0}},
+		rowVolume:         {token: TokenVolumeLicense},
+		rowSelfPay:        {account: AccountSelfPay},
+		rowFreePlan:       {account: AccountFree},
+		rowAlreadyHas:     {account: AccountHasAddon, set: map[string]any{"type": fx.HasAddonPlan}},
+	}
+	if _, ok := catalogPlan(op, roomsAddon); ok {
+		triggers[rowRoomsBase] = trigger{account: AccountRoomsBase, set: map[string]any{"type": roomsAddon}}
+	}
+	var out []*Case
+	for i, first := range op.CheckOrder {
+		a, ok := triggers[first]
+		if !ok {
+			continue
+		}
+		for _, second := range op.CheckOrder[i+1:] {
+			b, ok := triggers[second]
+			if !ok || clash(a, b) {
+				continue
+			}
+			req := Request{Token: TokenMaster, Account: AccountPaid, ContentType: mt}
+			body := page
+			for _, t := range []trigger{b, a} {
+				if t.token != "" {
+					req.Token = t.token
+				}
+				if t.account != "" {
+					req.Account = t.account
+				}
+				if t.contentType != "" {
+					req.ContentType = t.contentType
+				}
+				for k, v := range t.set {
+					body = withKey(body, k, v)
+				}
+			}
+			req.Body = mustJSON(body)
+			out = append(out, &Case{ID: "precedence/" + first + "-before-" + second, Kind: KindScenario,
+				Req: req, Expect: Expect{Row: first}, Adds: addsOf(op, req.Body)})
+		}
+	}
+	return out
+}
+
+// clash reports whether two triggers set the same part of a request, so
+// that one request cannot trip both.
+func clash(a, b trigger) bool {
+	if (a.token != "" && b.token != "") || (a.account != "" && b.account != "") || (a.contentType != "" && b.contentType != "") {
+		return true
+	}
+	for k := range a.set {
+		if _, ok := b.set[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // phoneBody is a phone plan form body naming the code of each phone slot of

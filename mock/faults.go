@@ -23,6 +23,8 @@ const (
 	faultAcceptUnknownProperty = "accept-unknown-property"
 	faultAcceptZeroHosts       = "accept-zero-hosts"
 	faultAuthIgnored           = "auth-ignored"
+	faultBodyBeforeAccount     = "body-before-account"
+	faultCodesIgnoreCase       = "codes-ignore-case"
 	faultDropAddedPlan         = "drop-added-plan"
 	faultDropConnection        = "drop-connection"
 	faultErrorNoMessage        = "error-no-message"
@@ -37,6 +39,7 @@ const (
 	faultMethodAllowed         = "method-allowed"
 	faultServerError           = "server-error"
 	faultSlow                  = "slow"
+	faultSmallSizeLimit        = "small-size-limit"
 	faultSuccess200            = "success-200"
 	faultTextContentType       = "text-content-type"
 	faultUndocumentedStatus    = "undocumented-status"
@@ -55,6 +58,8 @@ var faults = []Fault{
 	{faultAcceptUnknownProperty, "unknown properties in the body are ignored instead of rejected", "invalid-rejected"},
 	{faultAcceptZeroHosts, "hosts below the minimum (0, -1) is accepted and echoed", "invalid-rejected"},
 	{faultAuthIgnored, "a missing or unknown token is served as the master token instead of 401/124", "auth-enforced"},
+	{faultBodyBeforeAccount, "the body is validated before the sub account is looked up: a bad body for a missing account answers 400/300, not 404/2001", "error-row"},
+	{faultCodesIgnoreCase, "plan codes match the catalog case-insensitively: WEBINAR500_MONTHLY is taken as webinar500_monthly", "invalid-rejected"},
 	{faultDropAddedPlan, "a 201 shows the plan set from before the change, without the added plan", "valid-accepted"},
 	{faultDropConnection, "where a 201 is due, the connection is closed without an answer", "no-server-error"},
 	{faultErrorNoMessage, "error bodies carry only \"code\", no \"message\"", "response-schema"},
@@ -69,6 +74,7 @@ var faults = []Fault{
 	{faultMethodAllowed, "other methods on the path answer 200 {} instead of 405", "method-not-allowed"},
 	{faultServerError, "an invalid body whose offending field is type answers 500", "no-server-error"},
 	{faultSlow, "every answer is delayed by SlowBy (default 3s)", "response-time"},
+	{faultSmallSizeLimit, "bodies over 512 KiB, not 1 MiB, answer 413", "error-row"},
 	{faultSuccess200, "a successful add answers 200 instead of 201", "valid-accepted"},
 	{faultTextContentType, "every answer carries Content-Type text/plain", "content-type"},
 	{faultUndocumentedStatus, "an invalid body answers 422 instead of 400", "status-documented"},

@@ -99,6 +99,9 @@ func TestFaults(t *testing.T) {
 		faultAcceptUnknownProperty: {steps: []req{{body: `{"type":"zwb_monthly","hosts":1,"note":"x"}`}}, check: wantStatus(201)},
 		faultAcceptZeroHosts:       {steps: []req{{body: plain("zwb_monthly", 0)}}, check: wantPlan("plan_whiteboard", map[string]any{"type": "zwb_monthly", "hosts": 0.0}), changes: []string{"invalid-hosts"}},
 		faultAuthIgnored:           {steps: []req{{auth: "Bearer made-up", body: validBody}}, check: wantStatus(201), changes: []string{"no-token"}},
+		faultBodyBeforeAccount:     {steps: []req{{account: fx.Accounts.Missing, body: plain("zwb_monthly", 0)}}, check: wantCode(400, 300)},
+		faultCodesIgnoreCase:       {steps: []req{{body: plain("ZWB_MONTHLY", 1)}}, check: wantPlan("plan_whiteboard", map[string]any{"type": "zwb_monthly", "hosts": 1.0})},
+		faultSmallSizeLimit:        {steps: []req{{account: fx.Accounts.SelfPay, body: validBody + strings.Repeat(" ", MaxBody/2)}}, check: wantCode(413, 300)},
 		faultDropAddedPlan: {steps: []req{{body: plain("zwb_monthly", 1)}}, changes: []string{"created", "readd"}, check: func(t *testing.T, r resp) {
 			require.Equal(t, 201, r.status)
 			require.Nil(t, valueAt(decode(t, r.body), "plan_whiteboard"))

@@ -269,8 +269,27 @@ func (s *Server) deriveOrder(given []string) error {
 			return fmt.Errorf("mock: x-check-order lacks %q", id)
 		}
 	}
+	if s.fault == faultBodyBeforeAccount {
+		swap(order, rowAccountMissing, rowInvalidBody)
+	}
 	s.order = order
 	return nil
+}
+
+// swap exchanges two ids in order, where both are present.
+func swap(order []string, a, b string) {
+	i, j := -1, -1
+	for k, id := range order {
+		switch id {
+		case a:
+			i = k
+		case b:
+			j = k
+		}
+	}
+	if i >= 0 && j >= 0 {
+		order[i], order[j] = order[j], order[i]
+	}
 }
 
 // checkCatalogRules makes sure every x-catalog value is "addon" or a place
@@ -412,7 +431,11 @@ func (s *Server) lock(x *exchange) *account {
 }
 
 func (s *Server) checkBodySize(x *exchange) *answer {
-	if len(x.body) > MaxBody {
+	limit := MaxBody
+	if s.fault == faultSmallSizeLimit {
+		limit = MaxBody / 2
+	}
+	if len(x.body) > limit {
 		return s.row(rowBodyTooLarge, map[string]string{"detail": fmt.Sprintf("The request body is over %d bytes (1 MiB).", MaxBody)})
 	}
 	return nil
@@ -612,6 +635,9 @@ func (s *Server) judgeBody(x *exchange) *invalid {
 	}
 	var items []planItem
 	collect(s.reqSchema, body, "", 0, map[string]bool{}, &items)
+	if s.fault == faultCodesIgnoreCase {
+		s.foldCodes(items)
+	}
 	if bad := s.catalogRules(items); bad != nil {
 		return bad
 	}
@@ -620,6 +646,18 @@ func (s *Server) judgeBody(x *exchange) *invalid {
 	}
 	x.items = items
 	return nil
+}
+
+// foldCodes is the codes-ignore-case fault: a code that matches a catalog
+// code but for case is taken as that code.
+func (s *Server) foldCodes(items []planItem) {
+	for i, it := range items {
+		for _, p := range s.catalogList {
+			if strings.EqualFold(p.Code, it.code) {
+				items[i].code = p.Code
+			}
+		}
+	}
 }
 
 func marshalBody(v any) ([]byte, *invalid) {
