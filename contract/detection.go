@@ -38,13 +38,13 @@ func (r *runner) detections() []Detection {
 	return out
 }
 
-// stopFast stops sending after a failure of a FailFast run: the cases not
-// yet sent are skipped with the reason, and the run is not aborted (its
-// outcome is its findings).
-func (r *runner) stopFast() {
+// stop ends sending without aborting the run: -fail-fast at the first
+// finding, or -max-requests spent. Cases not yet sent are skipped with the
+// first reason given; the result is judged as usual.
+func (r *runner) stop(reason string) {
 	r.mu.Lock()
 	if r.stopped == "" {
-		r.stopped = "stopped at the first finding (-fail-fast)"
+		r.stopped = reason
 	}
 	r.mu.Unlock()
 	if r.cancel != nil {
@@ -52,8 +52,8 @@ func (r *runner) stopFast() {
 	}
 }
 
-// failedFast reports whether a FailFast run stopped at a failure.
-func (r *runner) failedFast() bool {
+// stoppedEarly reports whether the run stopped sending on purpose (stop).
+func (r *runner) stoppedEarly() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.stopped != ""

@@ -145,7 +145,7 @@ type runner struct {
 	pos       int // next record position of stateful steps
 	stateRuns int // stateful steps recorded
 	start     time.Time
-	stopped   string               // why a FailFast run stopped sending
+	stopped   string               // why sending stopped early on purpose (-fail-fast, -max-requests)
 	detected  map[string]Detection // per check, its first failure in time
 }
 
@@ -373,8 +373,8 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	}
 	stopProgress()
 	judged := ctx
-	if r.failedFast() && parent.Err() == nil {
-		judged = parent // sending stopped, but the finding is still shrunk
+	if r.stoppedEarly() && parent.Err() == nil {
+		judged = parent // sending stopped on purpose, but findings are still shrunk
 	}
 	res := r.result(judged, start, len(all))
 	return res, exchanges, nil
@@ -406,8 +406,10 @@ func (r *runner) exec(ctx context.Context, t Target, c *Case, pos int) (*record,
 	}
 	ex, err := r.send(ctx, t, c)
 	if errors.Is(err, errBudget) {
+		// A cap the user chose ends the run, it does not abort it: the
+		// exit code still says whether what was sent broke the contract.
 		r.skip(fmt.Sprintf("-max-requests %d reached", r.cfg.MaxRequests))
-		r.abort(fmt.Sprintf("-max-requests %d reached", r.cfg.MaxRequests))
+		r.stop(fmt.Sprintf("-max-requests %d reached", r.cfg.MaxRequests))
 		return nil, nil
 	}
 	if err != nil {
@@ -450,7 +452,7 @@ func (r *runner) add(rec *record) {
 	r.detect(rec)
 	r.mu.Unlock()
 	if r.cfg.FailFast && len(rec.fails) > 0 {
-		r.stopFast()
+		r.stop("stopped at the first finding (-fail-fast)")
 	}
 }
 

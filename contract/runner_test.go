@@ -45,36 +45,6 @@ func TestDefaultSuiteAgainstMockPasses(t *testing.T) {
 	}
 }
 
-// Every fault the mock knows must be caught by the check it claims to
-// break: the table is the mock's own list, so a new fault needs no edit
-// here, only a harness that catches it.
-func TestEveryMockFaultIsCaught(t *testing.T) {
-	goldenDir := t.TempDir()
-	set := golden.Open(goldenDir)
-	rec := smallConfig(t, mockTarget(t, "", 0))
-	rec.Golden, rec.UpdateGolden = &set, true
-	run(t, rec)
-
-	for _, f := range mock.Faults() {
-		t.Run(f.Name, func(t *testing.T) {
-			slowBy := time.Duration(0)
-			cfg := smallConfig(t, mockTarget(t, f.Name, 0))
-			cfg.Golden = &set
-			if f.Name == "slow" {
-				// Few requests, each 30ms late against a 10ms budget.
-				cfg = smallConfig(t, mockTarget(t, f.Name, 30*time.Millisecond))
-				cfg.Valid, cfg.Invalid, cfg.Sequences, cfg.MaxResponseTime = 1, 1, -1, 10*time.Millisecond
-				slowBy = 30 * time.Millisecond
-			}
-			res := run(t, cfg)
-			require.True(t, checksFound(res)[f.Breaks], "fault %s (%s) must be caught by %s; findings:\n%s", f.Name, f.Description, f.Breaks, findingLines(res))
-			if slowBy == 0 {
-				require.False(t, checksFound(res)[contract.CheckResponseTime], "no answer of the in-process mock should take 2s:\n%s", findingLines(res))
-			}
-		})
-	}
-}
-
 // A handful of faults with the exact finding they must produce: the row,
 // the diff and the count say it is one cause, reported once.
 func TestFindingsNameTheirCause(t *testing.T) {
@@ -296,17 +266,17 @@ func TestRetryHonoursRetryAfter(t *testing.T) {
 	require.GreaterOrEqual(t, times[1].Sub(times[0]), 900*time.Millisecond, "waited for Retry-After")
 }
 
-// -max-requests stops the run: exactly that many requests, the rest skipped
-// and the result marked aborted.
+// -max-requests ends the run: exactly that many requests, the rest skipped;
+// the cap is the user's choice, so the run is judged, not aborted.
 func TestMaxRequestsCapsTheRun(t *testing.T) {
 	cfg := smallConfig(t, mockTarget(t, "", 0))
 	cfg.MaxRequests = 40
 	res := run(t, cfg)
 	require.Equal(t, 40, res.Sent)
-	require.Contains(t, res.Aborted, "-max-requests 40")
+	require.Empty(t, res.Aborted)
 	require.NotEmpty(t, res.Skipped)
 	require.Contains(t, res.Skipped[0].Reason, "-max-requests 40")
-	require.False(t, res.Passed())
+	require.True(t, res.Passed(), "what was sent kept the contract")
 }
 
 // Against a non-embedded target, cases that add plans are not sent without

@@ -146,12 +146,15 @@ func TestRunGoldenAndCoverage(t *testing.T) {
 	require.Equal(t, "contract run: -require-coverage: error rows never reached: self_pay\n", stderr)
 }
 
-// -max-requests stops the run: exit 3, the report says what was skipped.
-func TestRunMaxRequestsAborts(t *testing.T) {
+// -max-requests ends the run early: the report says what was skipped, and
+// the exit code judges what was sent (0 here; 1 with a fault).
+func TestRunMaxRequestsCaps(t *testing.T) {
 	code, stdout, stderr := runCLI(t, args("-max-requests", "30")...)
-	require.Equal(t, exitUnreachable, code, stdout)
+	require.Equal(t, exitPass, code, stdout)
 	require.Contains(t, stdout, "-max-requests 30 reached")
-	require.Equal(t, "contract run: run aborted: -max-requests 30 reached\n", stderr)
+	require.Empty(t, stderr)
+	code, _, _ = runCLI(t, args("-max-requests", "30", "-fault", "auth-ignored")...)
+	require.Equal(t, exitFindings, code)
 }
 
 // -list-checks names every check with what it holds the server to.
