@@ -43,7 +43,8 @@ const (
 	maxRetries429   = 3                // retries of one request answered 429
 	maxRetryAfter   = 10 * time.Second // the longest Retry-After honoured; longer ones are cut to it
 	maxAnswerBytes  = 1 << 20          // response bytes kept per exchange
-	maxDialFailures = 10               // consecutive unreachable errors that abort a run
+	maxDialFailures = 10               // consecutive refused or unreachable requests that abort a run
+	maxTimeouts     = 3                // consecutive timed-out requests that abort a run
 )
 
 // Config configures a run. Zero fields take the documented defaults.
@@ -134,7 +135,8 @@ type runner struct {
 	sent     atomic.Int64
 	done     atomic.Int64
 	total    atomic.Int64
-	dialFail atomic.Int64
+	dialFail atomic.Int64 // consecutive requests refused or unreachable
+	hung     atomic.Int64 // consecutive requests that timed out
 	cancel   context.CancelFunc
 
 	mu        sync.Mutex
@@ -608,9 +610,17 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 		ex := r.roundTrip(ctx, t, c, method, u, header, shown)
 		ex.Retries = attempt
 		last = ex
-		if ex.Err == nil {
+		switch {
+		case ex.Err == nil:
 			r.dialFail.Store(0)
-		} else if isDialError(ex.Err) {
+			r.hung.Store(0)
+		case isTimeout(ex.Err):
+			// A server that hangs would otherwise cost every remaining
+			// case its full timeout: a few in a row end the run.
+			if r.hung.Add(1) >= maxTimeouts {
+				r.abort(fmt.Sprintf("%s stopped answering: %d requests in a row got no answer within %v", t.Name, maxTimeouts, r.cfg.Timeout))
+			}
+		case isDialError(ex.Err):
 			if r.dialFail.Add(1) >= maxDialFailures {
 				r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, unwrapURLError(ex.Err)))
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -225,6 +226,44 @@ func TestUnreachableTarget(t *testing.T) {
 		require.Equal(t, 1, strings.Count(err.Error(), "\n")+1, "one line: %q", err)
 		require.Contains(t, err.Error(), base)
 	}
+}
+
+// A server that answers, then hangs, ends the run after a few timeouts in a
+// row (exit 3 material), instead of costing every remaining case its whole
+// timeout; what it answered before is still judged.
+func TestHangingServerAbortsTheRun(t *testing.T) {
+	var hits, hanging atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) > 2 {
+			hanging.Add(1)
+			defer hanging.Add(-1)
+			// net/http notices a client hanging up only once the body is read.
+			_, _ = io.Copy(io.Discard, r.Body)
+			select { // hang until the client gives up (or the test ends)
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"code":124,"message":"Invalid access token."}`))
+	}))
+	defer srv.Close()
+	defer close(release)
+	tg, err := contract.Remote(srv.URL, time.Second)
+	require.NoError(t, err)
+	cfg := smallConfig(t, tg)
+	cfg.Rate, cfg.Timeout = -1, 100*time.Millisecond
+	start := time.Now()
+	res := run(t, cfg)
+	require.Contains(t, res.Aborted, "stopped answering: 3 requests in a row got no answer within 100ms")
+	require.Less(t, time.Since(start), 5*time.Second, "a hanging server must not hold the run for every case's timeout")
+	require.Less(t, res.Sent, 20)
+	require.True(t, checksFound(res)[contract.CheckNoServerError], "the hang itself is a finding:\n%s", findingLines(res))
+	require.Eventually(t, func() bool { return hanging.Load() == 0 }, 2*time.Second, 10*time.Millisecond,
+		"every request of the run was given up when Run returned (%d still open)", hanging.Load())
 }
 
 // A 429 is retried after its Retry-After, and the answer after it judged.
