@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/addons-contract/contract/spec"
 )
@@ -145,6 +146,24 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			return flag.ErrHelp
 		}
 		return usageError("%v (see 'contract %s -h')", err, fs.Name())
+	}
+	return nil
+}
+
+// checkSendFlags checks the flags shared by the subcommands that send
+// requests to one target (run, replay).
+func checkSendFlags(target, fixturesPath, fault string, workers int, rate float64, timeout time.Duration) error {
+	switch {
+	case target != "" && fixturesPath == "":
+		return usageError("-target needs -fixtures FILE: the tokens and sub accounts of the target")
+	case target != "" && fault != "":
+		return usageError("-fault applies to the embedded mock only, not to -target")
+	case workers < 1:
+		return usageError("-workers %d: want at least 1", workers)
+	case rate < 0 || rate != rate:
+		return usageError("-rate %v: want a positive number of requests per second, or inf", rate)
+	case timeout <= 0:
+		return usageError("-timeout %v: want a positive duration", timeout)
 	}
 	return nil
 }

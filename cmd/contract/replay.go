@@ -46,19 +46,13 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case fs.NArg() == 0:
+	if fs.NArg() == 0 {
 		return usageError("no PATH to replay: give corpus files or directories, such as corpus/ or fuzz/testdata/fuzz (see 'contract replay -h')")
-	case *target != "" && *fixturesPath == "":
-		return usageError("-target needs -fixtures FILE: the tokens and sub accounts of the target")
-	case *target != "" && *fault != "":
-		return usageError("-fault applies to the embedded mock only, not to -target")
-	case *workers < 1:
-		return usageError("-workers %d: want at least 1", *workers)
-	case *rate < 0 || *rate != *rate:
-		return usageError("-rate %v: want a positive number of requests per second, or inf", *rate)
-	case *timeout <= 0:
-		return usageError("-timeout %v: want a positive duration", *timeout)
+	}
+	if err := checkSendFlags(*target, *fixturesPath, *fault, *workers, *rate, *timeout); err != nil {
+		return err
+	}
+	switch {
 	case *maxRT < 0 || *maxShrinks < 1:
 		return usageError("-max-response-time must not be negative and -max-shrinks must be at least 1")
 	}

@@ -79,19 +79,12 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	if !set["seed"] {
 		*seed = time.Now().UnixNano()
 	}
+	if err := checkSendFlags(*target, *fixturesPath, *fault, *workers, *rate, *timeout); err != nil {
+		return err
+	}
 	switch {
-	case *target != "" && *fixturesPath == "":
-		return usageError("-target needs -fixtures FILE: the tokens and sub accounts of the target")
-	case *target != "" && *fault != "":
-		return usageError("-fault applies to the embedded mock only, not to -target")
 	case *target != "" && *update && *goldenDir == "":
 		return usageError("-update with -target needs -golden DIR (the embedded set is the mock's)")
-	case *workers < 1:
-		return usageError("-workers %d: want at least 1", *workers)
-	case *rate < 0 || *rate != *rate:
-		return usageError("-rate %v: want a positive number of requests per second, or inf", *rate)
-	case *timeout <= 0:
-		return usageError("-timeout %v: want a positive duration", *timeout)
 	case *maxRT < 0 || *maxReq < 0 || *nValid < 0 || *nInvalid < 0 || *nSeq < 0:
 		return usageError("-max-response-time, -max-requests, -valid, -invalid and -sequences must not be negative")
 	}
