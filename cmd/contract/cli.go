@@ -6,11 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/mock"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -196,4 +200,39 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// loadFixtures reads a fixtures file, or the shipped one for "".
+func loadFixtures(path string) (fixtures.Fixtures, error) {
+	if path == "" {
+		return fixtures.Default(), nil
+	}
+	fx, err := fixtures.Load(path)
+	if err != nil {
+		return fixtures.Fixtures{}, usageError("%v", err)
+	}
+	return fx, nil
+}
+
+// makeTarget is the embedded mock (with fault) when url is "" or
+// "embedded", else a remote target.
+func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, timeout time.Duration) (contract.Target, error) {
+	if url == "" || url == "embedded" {
+		newHandler := func() (http.Handler, error) {
+			return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
+		}
+		tg, err := contract.Embedded(newHandler)
+		if err != nil {
+			return tg, usageError("%s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "contract: embedded target: "), "mock: "))
+		}
+		if fault != "" {
+			tg.Name += " (fault " + fault + ")"
+		}
+		return tg, nil
+	}
+	tg, err := contract.Remote(url, timeout)
+	if err != nil {
+		return tg, usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
+	}
+	return tg, nil
 }

@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
-	"github.com/addons-contract/contract/mock"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -226,41 +223,6 @@ func saveFindings(w io.Writer, dir string, res *contract.Result, fx fixtures.Fix
 
 // singleLine folds a detail onto one line.
 func singleLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// loadFixtures reads a fixtures file, or the shipped one for "".
-func loadFixtures(path string) (fixtures.Fixtures, error) {
-	if path == "" {
-		return fixtures.Default(), nil
-	}
-	fx, err := fixtures.Load(path)
-	if err != nil {
-		return fixtures.Fixtures{}, usageError("%v", err)
-	}
-	return fx, nil
-}
-
-// makeTarget is the embedded mock (with fault) when url is "" or
-// "embedded", else a remote target.
-func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, timeout time.Duration) (contract.Target, error) {
-	if url == "" || url == "embedded" {
-		newHandler := func() (http.Handler, error) {
-			return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
-		}
-		tg, err := contract.Embedded(newHandler)
-		if err != nil {
-			return tg, usageError("%s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "contract: embedded target: "), "mock: "))
-		}
-		if fault != "" {
-			tg.Name += " (fault " + fault + ")"
-		}
-		return tg, nil
-	}
-	tg, err := contract.Remote(url, timeout)
-	if err != nil {
-		return tg, usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
-	}
-	return tg, nil
-}
 
 // bodyMediaType is the operation's request media type.
 func bodyMediaType(op *spec.Operation) string {

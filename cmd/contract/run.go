@@ -6,16 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/golden"
-	"github.com/addons-contract/contract/mock"
 )
 
 func init() {
@@ -100,23 +97,13 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	fx := fixtures.Default()
-	if *fixturesPath != "" {
-		if fx, err = fixtures.Load(*fixturesPath); err != nil {
-			return usageError("%v", err)
-		}
+	fx, err := loadFixtures(*fixturesPath)
+	if err != nil {
+		return err
 	}
-
-	var tg contract.Target
-	if *target == "" {
-		newHandler := func() (http.Handler, error) {
-			return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: *fault})
-		}
-		if tg, err = contract.Embedded(newHandler); err != nil {
-			return usageError("%s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "contract: embedded target: "), "mock: "))
-		}
-	} else if tg, err = contract.Remote(*target, *timeout); err != nil {
-		return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
+	tg, err := makeTarget(doc, fx, *target, *fault, *timeout)
+	if err != nil {
+		return err
 	}
 
 	gs, err := goldenSet(tg, *goldenDir, *update)
