@@ -154,6 +154,46 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// sendSetup is what a subcommand that sends to one target builds first.
+type sendSetup struct {
+	doc    *spec.Document
+	op     *spec.Operation
+	val    *spec.Validator
+	fx     fixtures.Fixtures
+	target contract.Target
+}
+
+// prepareSend loads the spec (with its validator) and the fixtures, and
+// makes the target: the embedded mock (with fault) or a URL.
+func prepareSend(specPath, fixturesPath, target, fault string, timeout time.Duration) (*sendSetup, error) {
+	doc, op, val, err := loadValidated(specPath)
+	if err != nil {
+		return nil, err
+	}
+	fx, err := loadFixtures(fixturesPath)
+	if err != nil {
+		return nil, err
+	}
+	tg, err := makeTarget(doc, fx, target, fault, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &sendSetup{doc: doc, op: op, val: val, fx: fx, target: tg}, nil
+}
+
+// loadValidated is loadOperation plus the document's validator.
+func loadValidated(specPath string) (*spec.Document, *spec.Operation, *spec.Validator, error) {
+	doc, op, err := loadOperation(specPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	val, err := doc.Validator()
+	if err != nil {
+		return nil, nil, nil, usageError("%v", err)
+	}
+	return doc, op, val, nil
+}
+
 // checkSendFlags checks the flags shared by the subcommands that send
 // requests to one target (run, replay).
 func checkSendFlags(target, fixturesPath, fault string, workers int, rate float64, timeout time.Duration) error {

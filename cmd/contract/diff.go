@@ -49,22 +49,15 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 		return usageError("-b %s needs -fixtures-b FILE: the tokens and sub accounts of that target", *b)
 	case !embedded(*a) && *faultA != "", !embedded(*b) && *faultB != "":
 		return usageError("-fault-a and -fault-b apply to the embedded mock only, not to a URL")
-	case *workers < 1:
-		return usageError("-workers %d: want at least 1", *workers)
-	case *rate < 0 || *rate != *rate:
-		return usageError("-rate %v: want a positive number of requests per second, or inf", *rate)
-	case *timeout <= 0:
-		return usageError("-timeout %v: want a positive duration", *timeout)
 	case *nValid < 0 || *nInvalid < 0 || *maxReq < 0:
 		return usageError("-valid, -invalid and -max-requests must not be negative")
 	}
-	doc, op, err := loadOperation(*specPath)
-	if err != nil {
+	if err := checkSendFlags("", "", "", *workers, *rate, *timeout); err != nil {
 		return err
 	}
-	val, err := doc.Validator()
+	doc, op, val, err := loadValidated(*specPath)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	side := func(url, fxPath, fault string) (contract.DriftSide, error) {
 		fx, err := loadFixtures(fxPath)

@@ -49,29 +49,17 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	if err := checkSendFlags(*target, *fixturesPath, *fault, *workers, *rate, *timeout); err != nil {
 		return err
 	}
-	switch {
-	case *maxRT < 0 || *maxShrinks < 1:
+	if *maxRT < 0 || *maxShrinks < 1 {
 		return usageError("-max-response-time must not be negative and -max-shrinks must be at least 1")
 	}
 	if _, err := contract.SelectChecks(splitList(*checks), splitList(*skipChecks)); err != nil {
 		return usageError("%v", err)
 	}
-	doc, op, err := loadOperation(*specPath)
+	setup, err := prepareSend(*specPath, *fixturesPath, *target, *fault, *timeout)
 	if err != nil {
 		return err
 	}
-	val, err := doc.Validator()
-	if err != nil {
-		return usageError("%v", err)
-	}
-	fx, err := loadFixtures(*fixturesPath)
-	if err != nil {
-		return err
-	}
-	tg, err := makeTarget(doc, fx, *target, *fault, *timeout)
-	if err != nil {
-		return err
-	}
+	op, val, fx, tg := setup.op, setup.val, setup.fx, setup.target
 	g, err := gen.New(op, gen.Options{Validate: func(b []byte) []spec.Problem { return val.Body(op, bodyMediaType(op), b) }})
 	if err != nil {
 		return usageError("%v", err)

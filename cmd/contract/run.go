@@ -89,22 +89,11 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 		return usageError("%v", err)
 	}
 
-	doc, op, err := loadOperation(*specPath)
+	setup, err := prepareSend(*specPath, *fixturesPath, *target, *fault, *timeout)
 	if err != nil {
 		return err
 	}
-	val, err := doc.Validator()
-	if err != nil {
-		return usageError("%v", err)
-	}
-	fx, err := loadFixtures(*fixturesPath)
-	if err != nil {
-		return err
-	}
-	tg, err := makeTarget(doc, fx, *target, *fault, *timeout)
-	if err != nil {
-		return err
-	}
+	op, val, fx, tg := setup.op, setup.val, setup.fx, setup.target
 
 	gs, err := goldenSet(tg, *goldenDir, *update)
 	if err != nil {
