@@ -75,6 +75,10 @@ type Expect struct {
 	// this run showed (the plan model), not from the input and the fixtures
 	// alone: the state-model check judges it instead of error-row.
 	State bool `json:"state,omitempty"`
+	// Kept lists the codes this run saw added to the account before: a
+	// 201 shows the account's whole plan set, so each must still be in it
+	// (judged by state-model).
+	Kept []string `json:"kept,omitempty"`
 	// Any is true when any documented answer is right (fuzz inputs): no
 	// 5xx, a schema-conformant body, and an error's status and code those
 	// of some row of the matrix.
@@ -118,7 +122,14 @@ type Exchange struct {
 	Err       error       // transport error: refused, reset, timeout
 	Elapsed   time.Duration
 	Retries   int // 429 answers retried before this one
+	// Throttled holds the 429 answers to this case before this one: each
+	// is judged as an answer (its status, body and Retry-After), not as
+	// the answer the case expected.
+	Throttled []*Exchange
 }
+
+// answered reports whether a response came back.
+func (ex *Exchange) answered() bool { return ex.Err == nil && ex.Status != 0 }
 
 // Failure is one way one exchange broke one check.
 type Failure struct {

@@ -369,7 +369,7 @@ func EntryOf(res *Result, f *Finding) (*Entry, string) {
 			return nil, "its sequence cannot be saved: " + err.Error()
 		}
 		e.Before = before
-	} else if c.Stateful && c.Expect.State {
+	} else if c.Stateful && (c.Expect.State || len(c.Expect.Kept) > 0) {
 		return nil, "its expectation comes from earlier answers of the run, which an entry does not hold"
 	}
 	e.Name = e.FileName()

@@ -163,20 +163,16 @@ func (r *runner) coverage(recs []*record) Coverage {
 	rows := map[string]int{}
 	classes := map[string]int{}
 	plans := map[string]int{}
+	// Coverage counts what came back, not what was sent (see seen).
 	for _, rec := range recs {
-		c := rec.ex.Case
-		if rec.ex.Err == nil {
-			if id := rowOf(r.cfg.Op, parseAnswer(rec.ex)); id != "" {
-				rows[id]++
-			}
+		if rec.row != "" {
+			rows[rec.row]++
 		}
-		if c.Kind == KindInvalid && c.Class != "" {
+		if c := rec.ex.Case; rec.answeredCase() && c.Kind == KindInvalid && c.Class != "" {
 			classes[c.Class]++
 		}
-		if c.Kind == KindValid || c.Kind == KindState || c.Kind == KindScenario {
-			for _, a := range c.Adds {
-				plans[a.Code]++
-			}
+		for _, code := range rec.shown {
+			plans[code]++
 		}
 	}
 	for _, row := range r.cfg.Op.Errors {

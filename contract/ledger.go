@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/addons-contract/contract/fixtures"
@@ -21,22 +23,38 @@ const (
 	AccountMissing   = "missing"
 )
 
-// ledger is the run's model of what each account holds. The contract says
-// a fixture account's starting plans are the server's business, so the
-// model knows only what the fixtures promise (has_addon holds
-// has_addon_plan) and what answers of this run showed: a 201 means every
-// code of the body is now held, an "already has" naming a code means that
-// code is held. A code the run knows nothing about may be held or not, and
-// a correct server may answer either way. Holdings only grow, so the model
-// stays true however other cases interleave.
+// ledger is the run's model of what each account holds. The spec says a
+// fixture account's starting plans are the server's business, so the model
+// knows only what the fixtures promise (has_addon holds has_addon_plan) and
+// what answers of this run showed:
+//   - a 201 means every code of the body is now held, and, being the
+//     account's whole plan set, that every catalog code absent from it is
+//     not held (so a later "already has" for it is wrong);
+//   - an "already has" naming a code means that code is held.
+//
+// A code the run knows nothing about may be held or not, and a correct
+// server may answer either way. Holdings only grow, so the model stays true
+// however other cases interleave (cases on one account run in order).
 type ledger struct {
 	mu   sync.Mutex
-	held map[string]map[string]bool // account role → code → learned from this run (false: from the fixtures)
+	held map[string]map[string]holding // account role → code → what the run knows
 }
 
+// holding is what the run knows of one code on one account.
+type holding int
+
+const (
+	heldFixture holding = iota + 1 // the fixtures promise it (has_addon_plan)
+	heldBefore                     // an answer showed it held, though this run never added it
+	added                          // a 201 of this run added it
+	notHeld                        // absent from the whole plan set of a 201
+)
+
+func (h holding) held() bool { return h == heldFixture || h == heldBefore || h == added }
+
 func newLedger(fx fixtures.Fixtures) *ledger {
-	return &ledger{held: map[string]map[string]bool{
-		AccountHasAddon: {fx.HasAddonPlan: false},
+	return &ledger{held: map[string]map[string]holding{
+		AccountHasAddon: {fx.HasAddonPlan: heldFixture},
 	}}
 }
 
@@ -55,33 +73,51 @@ func (l *ledger) predict(account string, adds []Add) Expect {
 	held := l.held[account]
 	var unknown []string
 	for _, a := range adds {
-		learned, known := held[a.Code]
-		if !known {
+		h := held[a.Code]
+		if h == 0 {
 			unknown = append(unknown, a.Code)
 			continue
 		}
-		// The first code the model knows is held: a correct server names it,
-		// or an earlier code of the body it may hold unknown to the run.
-		return Expect{Row: rowAlreadyHas, Held: append(unknown, a.Code), State: learned}
+		if h.held() {
+			// The first code the model knows is held: a correct server names
+			// it, or an earlier code of the body it may hold unknown to the run.
+			return Expect{Row: rowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
+		}
 	}
-	return Expect{Plans: adds, MayHoldPlan: len(unknown) > 0, Held: unknown}
+	e := Expect{Plans: adds, MayHoldPlan: len(unknown) > 0, Held: unknown}
+	for code, h := range held {
+		if h == added && !slices.ContainsFunc(adds, func(a Add) bool { return a.Code == code }) {
+			e.Kept = append(e.Kept, code)
+		}
+	}
+	sort.Strings(e.Kept)
+	return e
 }
 
 // learn records what an answer to adding adds to account shows.
 func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	mark := func(code string) {
-		if l.held[account] == nil {
-			l.held[account] = map[string]bool{}
-		}
-		if _, known := l.held[account][code]; !known {
-			l.held[account][code] = true
-		}
+	if l.held[account] == nil {
+		l.held[account] = map[string]holding{}
 	}
+	held := l.held[account]
 	if a.status == 201 {
 		for _, ad := range adds {
-			mark(ad.Code)
+			held[ad.Code] = added
+		}
+		if _, ok := a.body.(map[string]any); !ok {
+			return // no plan set to learn from
+		}
+		for _, p := range op.Catalog {
+			if p.Base || held[p.Code] != 0 && held[p.Code] != notHeld {
+				continue
+			}
+			if _, found, _ := lookPlace(a.body, p, Add{Code: p.Code}); found {
+				held[p.Code] = heldBefore
+			} else {
+				held[p.Code] = notHeld
+			}
 		}
 		return
 	}
@@ -91,9 +127,34 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 	}
 	if code, ok := namedPlan(row, a); ok {
 		for _, ad := range adds {
-			if ad.Code == code {
-				mark(code)
+			// A code known not held stays so: the answer is wrong, and the
+			// check that judged it says so.
+			if ad.Code == code && held[code] == 0 {
+				held[code] = heldBefore
 			}
 		}
 	}
+}
+
+// heldBefore returns, per account role, the codes the run found held
+// without having added them: state from earlier runs or other clients.
+func (l *ledger) heldBefore() []Held {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Held
+	for account, codes := range l.held {
+		var h Held
+		for code, state := range codes {
+			if state == heldBefore {
+				h.Codes = append(h.Codes, code)
+			}
+		}
+		if len(h.Codes) > 0 {
+			h.Account = account
+			sort.Strings(h.Codes)
+			out = append(out, h)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Account < out[j].Account })
+	return out
 }

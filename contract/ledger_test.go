@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/addons-contract/contract/fixtures"
@@ -62,6 +63,14 @@ func TestLedgerPredictsAndLearns(t *testing.T) {
 		{"phone form names the first held", "codes before the first known one may be held too", []step{
 			{AccountPaid, phone[1:2], Expect{Plans: phone[1:2], MayHoldPlan: true, Held: []string{phone[1].Code}}, &created},
 			{AccountPaid, phone, Expect{Row: "already_has", Held: []string{phone[0].Code, phone[1].Code}, State: true}, nil},
+		}},
+		{"a 201 is the whole plan set", "a code absent from a 201 is not held, a code in it was held before the run; the added code must stay", []step{
+			{AccountPaid, []Add{zwb}, Expect{Plans: []Add{zwb}, MayHoldPlan: true, Held: []string{zwb.Code}}, &answer{status: 201, isJSON: true, body: map[string]any{
+				"plan_whiteboard": map[string]any{"type": "zwb_monthly", "hosts": json.Number("2")},
+				"plan_webinar":    []any{map[string]any{"type": "webinar500_monthly", "hosts": json.Number("9")}},
+			}}},
+			{AccountPaid, []Add{phone[0]}, Expect{Plans: []Add{phone[0]}, Kept: []string{zwb.Code}}, nil},
+			{AccountPaid, []Add{web}, Expect{Row: "already_has", Held: []string{web.Code}, State: true}, nil},
 		}},
 		{"accounts are separate", "what paid holds says nothing of has_addon", []step{
 			{AccountPaid, []Add{zwb}, Expect{Plans: []Add{zwb}, MayHoldPlan: true, Held: []string{zwb.Code}}, &created},

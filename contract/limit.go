@@ -2,14 +2,40 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
+// Pacing against rate limits. The spec's 429 row says a limited answer
+// carries Retry-After in seconds; a real deployment limits per token and
+// per second (spec/addons.yaml, x-rate-limit-label HEAVY). One 429 slows
+// the whole run, not one worker: every sender waits out the pause, then
+// the pace drops and recovers slowly (additive increase, multiplicative
+// decrease).
+const (
+	// DefaultRatePatience is how long a run keeps waiting while every
+	// answer is a 429, before it gives up as rate-limited throughout.
+	DefaultRatePatience = 30 * time.Second
+
+	maxRetries429 = 5                      // resends of one case answered 429; then it is unjudged
+	minRate       = 0.5                    // the lowest pace, requests per second
+	startRate     = 10.0                   // the pace after the first 429 of a run that had no limit
+	rateStep      = 0.2                    // requests per second the pace regains per answer that is not a 429
+	backoffBase   = 250 * time.Millisecond // the first pause after a 429 without Retry-After
+	backoffMax    = 30 * time.Second       // the longest pause without Retry-After
+)
+
 // pacer is a token bucket with a burst of one: requests leave at most rate
 // per second, evenly spaced, whatever the number of workers. A nil pacer
-// does not limit.
+// does not limit. Replay uses it between its calls; runs use a throttle.
 type pacer struct {
 	mu       sync.Mutex
 	interval time.Duration
@@ -41,6 +67,138 @@ func (p *pacer) wait(ctx context.Context) error {
 	return sleep(ctx, time.Until(at))
 }
 
+// throttle paces every sender of a run and reacts to 429 answers for all
+// of them at once.
+type throttle struct {
+	mu        sync.Mutex
+	max       float64       // the configured pace; +Inf for none
+	rate      float64       // the current pace; +Inf until a 429 lowers it
+	next      time.Time     // the earliest time of the next send at the current pace
+	resume    time.Time     // nobody sends before this (Retry-After, or backoff)
+	backoff   time.Duration // the last backoff without Retry-After; 0 after an answer that is not a 429
+	limitedAt time.Time     // when the current unbroken series of 429s began; zero when the last answer was not one
+	patience  time.Duration // how long an unbroken series of 429s may last
+	stats     RateLimit
+}
+
+// newThrottle returns a throttle for rate requests per second (<= 0 or
+// +Inf: no limit until the target answers 429).
+func newThrottle(rate float64, patience time.Duration) *throttle {
+	if !(rate > 0) || math.IsInf(rate, 0) {
+		rate = math.Inf(1)
+	}
+	if patience <= 0 {
+		patience = DefaultRatePatience
+	}
+	return &throttle{max: rate, rate: rate, patience: patience}
+}
+
+// wait blocks until the caller may send: after any pause, at the current pace.
+func (t *throttle) wait(ctx context.Context) error {
+	t.mu.Lock()
+	now := time.Now()
+	at := now
+	if t.resume.After(at) {
+		at = t.resume
+	}
+	if !math.IsInf(t.rate, 1) {
+		if t.next.After(at) {
+			at = t.next
+		}
+		t.next = at.Add(time.Duration(float64(time.Second) / t.rate))
+	}
+	t.mu.Unlock()
+	return sleep(ctx, time.Until(at))
+}
+
+// answered records an answer that is not a 429: the pace recovers by a
+// step and the series of 429s, if any, is over.
+func (t *throttle) answered() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.backoff = 0
+	t.limitedAt = time.Time{}
+	if !math.IsInf(t.rate, 1) && t.rate < t.max {
+		t.rate = math.Min(t.max, t.rate+rateStep)
+	}
+}
+
+// limited records a 429 answer with header h: the pace halves, and every
+// sender pauses for its Retry-After (seconds, or an HTTP date), or for an
+// exponential backoff with jitter when it has none. It returns a reason to
+// give up when the target asks for a longer wait than the run's patience,
+// or has answered nothing but 429 for that long.
+func (t *throttle) limited(h http.Header) (giveUp string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	t.stats.Answers++
+	if t.limitedAt.IsZero() {
+		t.limitedAt = now
+	}
+	if math.IsInf(t.rate, 1) {
+		t.rate = startRate
+	} else {
+		t.rate = math.Max(minRate, t.rate/2)
+	}
+	wait, ok := retryAfter(h.Get("Retry-After"), now)
+	if !ok {
+		t.backoff = min(backoffMax, max(backoffBase, 2*t.backoff))
+		// Full jitter over the upper half: senders that met the limit
+		// together do not come back together.
+		wait = t.backoff/2 + rand.N(t.backoff/2+1)
+	}
+	if wait > t.patience {
+		return fmt.Sprintf("target rate-limited: a 429 asks to wait %v (Retry-After %q), longer than the %v this run waits (-rate-limit-patience)",
+			wait.Round(time.Second), strings.TrimSpace(h.Get("Retry-After")), t.patience)
+	}
+	if since := now.Sub(t.limitedAt); since >= t.patience {
+		return fmt.Sprintf("target rate-limited throughout: every answer for %v was a 429, at a pace down to %.1f requests/s", since.Round(time.Second), t.rate)
+	}
+	if until := now.Add(wait); until.After(t.resume) {
+		t.stats.Paused += until.Sub(maxTime(now, t.resume))
+		t.resume = until
+	}
+	t.stats.Slowest = t.rate
+	return ""
+}
+
+// snapshot returns what the run met of rate limits so far.
+func (t *throttle) snapshot() RateLimit {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stats
+}
+
+// retryAfter reads a Retry-After value: seconds, or an HTTP date (the spec
+// says seconds; the date form is honoured for the wait, and the 429 row's
+// check reports it).
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+		if n > int64(math.MaxInt64/time.Second) {
+			n = int64(math.MaxInt64 / time.Second)
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	for _, layout := range []string{http.TimeFormat, time.RFC850, time.ANSIC, time.RFC3339} {
+		if at, err := time.Parse(layout, v); err == nil {
+			return max(0, at.Sub(now)), true
+		}
+	}
+	return 0, false
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // sleep waits d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
@@ -54,4 +212,35 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// IsLoopback reports whether base (a target URL) names this machine:
+// localhost, 127.0.0.0/8 or ::1. Such targets are not paced by default.
+func IsLoopback(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// paceOf is the pace a run against t uses when configured with rate, and
+// how the report describes it.
+func paceOf(t Target, rate float64) (float64, string) {
+	switch {
+	case rate > 0 && !math.IsInf(rate, 1):
+		return rate, fmt.Sprintf("%g requests/s (-rate)", rate)
+	case rate != 0:
+		return math.Inf(1), "no limit (-rate inf)"
+	case t.Embedded:
+		return math.Inf(1), "no limit (embedded)"
+	case IsLoopback(t.BaseURL):
+		return math.Inf(1), "no limit (loopback target)"
+	}
+	return DefaultRemoteRate, fmt.Sprintf("%g requests/s (default for a remote target; -rate to change)", DefaultRemoteRate)
 }

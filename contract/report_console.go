@@ -58,6 +58,14 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 			r.Target, r.Seed, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
 	}
 
+	if r.Pace != "" {
+		fmt.Fprintf(&b, "pace: %s\n", r.Pace)
+	}
+	if rl := r.RateLimit; rl.Answers > 0 {
+		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("rate limited: %s, senders paused %s in all, pace lowered to %.1f requests/s",
+			nounCount(rl.Answers, "429 answer"), rl.Paused.Round(time.Millisecond), rl.Slowest)))
+	}
+
 	// Per-check table.
 	stats := statsInOrder(r)
 	if len(stats) > 0 {
@@ -126,6 +134,25 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 		}
 	}
 
+	if r.UnjudgedCount > 0 {
+		var ids []string
+		for _, u := range r.Unjudged {
+			ids = append(ids, u.CaseID)
+		}
+		more := ""
+		if r.UnjudgedCount > len(ids) {
+			more = fmt.Sprintf(" and %d more", r.UnjudgedCount-len(ids))
+		}
+		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("unjudged: %s the target did not answer (still 429 after retries): %s%s",
+			nounCount(r.UnjudgedCount, "case"), strings.Join(ids, ", "), more)))
+	}
+	if !c.Replay && (r.Created > 0 || len(r.Inconclusive) > 0) {
+		fmt.Fprintf(&b, "201s judged: %d (%d on generated payloads)\n", r.Created, r.CreatedGenerated)
+	}
+	for _, h := range r.Held {
+		fmt.Fprintf(&b, "held before this run on %s: %s\n", h.Account, strings.Join(h.Codes, ", "))
+	}
+
 	b.WriteString("\n")
 	switch {
 	case r.Aborted != "" && len(r.Findings) > 0:
@@ -134,6 +161,12 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "ABORTED: "+r.Aborted))
 	case len(r.Findings) > 0:
 		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "FAIL: "+nounCount(len(r.Findings), "finding")))
+	case len(r.Inconclusive) > 0:
+		b.WriteString("not observed, which a PASS needs:\n")
+		for _, why := range r.Inconclusive {
+			fmt.Fprintf(&b, "  - %s\n", why)
+		}
+		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, "INCONCLUSIVE: "+r.Inconclusive[0]+andMore(len(r.Inconclusive)-1)))
 	default:
 		fmt.Fprintf(&b, "%s\n", paint(ansiGreen, "PASS"))
 	}
@@ -312,6 +345,14 @@ func singleLine(s string) string {
 }
 
 // nounCount renders "1 case", "2 cases", "1 retry", "2 retries".
+// andMore is " (and N more)" for n > 0, "" otherwise.
+func andMore(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (and %d more)", n)
+}
+
 func nounCount(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun

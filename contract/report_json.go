@@ -25,20 +25,46 @@ var _ Reporter = JSONReporter{}
 const jsonBodyMax = 64 << 10
 
 type jsonResult struct {
-	Target     string        `json:"target"`
-	Operation  string        `json:"operation"`
-	Seed       int64         `json:"seed"`
-	Started    string        `json:"started,omitempty"` // RFC 3339, UTC
-	DurationMS int64         `json:"duration_ms"`
-	Cases      int           `json:"cases"`
-	Sent       int           `json:"sent"`
-	Checks     []string      `json:"checks"`
-	Stats      []jsonStat    `json:"stats"`
-	Findings   []jsonFinding `json:"findings"`
-	Skipped    []jsonSkip    `json:"skipped"`
-	Coverage   jsonCoverage  `json:"coverage"`
-	Passed     bool          `json:"passed"`
-	Aborted    string        `json:"aborted"`
+	Target     string         `json:"target"`
+	Operation  string         `json:"operation"`
+	Seed       int64          `json:"seed"`
+	Started    string         `json:"started,omitempty"` // RFC 3339, UTC
+	DurationMS int64          `json:"duration_ms"`
+	Cases      int            `json:"cases"`
+	Sent       int            `json:"sent"`
+	Checks     []string       `json:"checks"`
+	Stats      []jsonStat     `json:"stats"`
+	Findings   []jsonFinding  `json:"findings"`
+	Skipped    []jsonSkip     `json:"skipped"`
+	Coverage   jsonCoverage   `json:"coverage"`
+	Passed     bool           `json:"passed"`
+	Verdict    string         `json:"verdict"` // PASS, FAIL, INCONCLUSIVE or ABORTED
+	Aborted    string         `json:"aborted"`
+	Pace       string         `json:"pace,omitempty"`
+	RateLimit  jsonRateLimit  `json:"rate_limit"`
+	Unjudged   []jsonUnjudged `json:"unjudged"` // the first few
+	UnjudgedN  int            `json:"unjudged_count"`
+	Created    int            `json:"created"`
+	CreatedGen int            `json:"created_generated"`
+	Held       []jsonHeld     `json:"held_before_run"`
+	// Inconclusive lists what the run did not observe that a PASS needs.
+	Inconclusive []string `json:"inconclusive"`
+}
+
+type jsonRateLimit struct {
+	Answers  int     `json:"answers_429"`
+	PausedMS int64   `json:"paused_ms"`
+	Slowest  float64 `json:"slowest_rate,omitempty"`
+}
+
+type jsonUnjudged struct {
+	Case   string `json:"case"`
+	Reason string `json:"reason"`
+}
+
+type jsonHeld struct {
+	Account string   `json:"account"`
+	Codes   []string `json:"codes"`
 }
 
 type jsonStat struct {
@@ -123,8 +149,23 @@ func (j JSONReporter) Report(w io.Writer, r *Result) error {
 			Classes: coveredJSON(r.Coverage.Classes),
 			Plans:   coveredJSON(r.Coverage.Plans),
 		},
-		Passed:  r.Passed(),
-		Aborted: r.Aborted,
+		Passed:       r.Passed(),
+		Verdict:      r.Verdict(),
+		Aborted:      r.Aborted,
+		Pace:         r.Pace,
+		RateLimit:    jsonRateLimit{r.RateLimit.Answers, r.RateLimit.Paused.Milliseconds(), r.RateLimit.Slowest},
+		Unjudged:     []jsonUnjudged{},
+		UnjudgedN:    r.UnjudgedCount,
+		Created:      r.Created,
+		CreatedGen:   r.CreatedGenerated,
+		Held:         []jsonHeld{},
+		Inconclusive: append([]string{}, r.Inconclusive...),
+	}
+	for _, u := range r.Unjudged {
+		out.Unjudged = append(out.Unjudged, jsonUnjudged{u.CaseID, u.Reason})
+	}
+	for _, h := range r.Held {
+		out.Held = append(out.Held, jsonHeld{h.Account, h.Codes})
 	}
 	if !r.Started.IsZero() {
 		out.Started = r.Started.UTC().Format(time.RFC3339Nano)

@@ -131,6 +131,22 @@ func (JUnitReporter) Report(w io.Writer, r *Result) error {
 		})
 		suite.Errors++
 	}
+	if len(r.Inconclusive) > 0 {
+		suite.Cases = append(suite.Cases, junitCase{
+			Classname: "contract.run",
+			Name:      "evidence",
+			Failure:   &junitMessage{Message: "inconclusive: " + r.Inconclusive[0] + andMore(len(r.Inconclusive)-1), Type: "inconclusive", Text: xmlText(strings.Join(r.Inconclusive, "\n"))},
+		})
+		suite.Failures++
+	}
+	if r.UnjudgedCount > 0 {
+		suite.Cases = append(suite.Cases, junitCase{
+			Classname: "contract.unjudged",
+			Name:      "rate limited",
+			Skipped:   &junitMessage{Message: fmt.Sprintf("%s unjudged: the target answered 429 until the retries ran out", nounCount(r.UnjudgedCount, "case"))},
+		})
+		suite.Skipped++
+	}
 	suite.Tests = len(suite.Cases)
 
 	doc := junitSuites{

@@ -316,8 +316,27 @@ func TestJSONReport(t *testing.T) {
 				Count int    `json:"count"`
 			}
 		} `json:"coverage"`
-		Passed  bool   `json:"passed"`
-		Aborted string `json:"aborted"`
+		Passed    bool   `json:"passed"`
+		Verdict   string `json:"verdict"`
+		Aborted   string `json:"aborted"`
+		Pace      string `json:"pace"`
+		RateLimit struct {
+			Answers  int     `json:"answers_429"`
+			PausedMS int64   `json:"paused_ms"`
+			Slowest  float64 `json:"slowest_rate"`
+		} `json:"rate_limit"`
+		Unjudged []struct {
+			Case   string `json:"case"`
+			Reason string `json:"reason"`
+		} `json:"unjudged"`
+		UnjudgedCount    int `json:"unjudged_count"`
+		Created          int `json:"created"`
+		CreatedGenerated int `json:"created_generated"`
+		Held             []struct {
+			Account string   `json:"account"`
+			Codes   []string `json:"codes"`
+		} `json:"held_before_run"`
+		Inconclusive []string `json:"inconclusive"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	dec.DisallowUnknownFields() // the schema above is the whole schema

@@ -22,14 +22,65 @@ type Result struct {
 	Findings  []Finding   // grouped by (check, row), in check order then row
 	Coverage  Coverage
 	Aborted   string // non-empty when the run stopped early (target unreachable, -max-requests hit, interrupted)
+	Pace      string // how requests were paced, in words: "no limit (loopback target)", "5 requests/s (...)"
+	RateLimit RateLimit
+	// Unjudged lists the cases the target did not really answer (their
+	// last answer was still a 429): neither passed nor failed by any check
+	// that judges what the case expected.
+	Unjudged      []Unjudged // the first few, by case id
+	UnjudgedCount int        // all of them
+	// Created counts the 201 answers judged, and how many of them answered
+	// generated (not hand-built) payloads.
+	Created, CreatedGenerated int
+	// Held lists, per account, the codes a target answered "already has"
+	// for without this run having added them: state from earlier runs.
+	Held []Held
+	// Inconclusive lists what a run that had to prove itself did not
+	// observe (see Evidence); non-empty means the verdict is INCONCLUSIVE.
+	Inconclusive []string
 	// Detected says, per check that failed, when the run first saw it
 	// fail. It measures time to detection; being a matter of timing, it is
 	// not part of a run's reproducible outcome.
 	Detected []Detection
 }
 
-// Passed reports whether the run found nothing.
-func (r *Result) Passed() bool { return len(r.Findings) == 0 && r.Aborted == "" }
+// Passed reports whether the run found nothing and saw what it needed to.
+func (r *Result) Passed() bool {
+	return len(r.Findings) == 0 && r.Aborted == "" && len(r.Inconclusive) == 0
+}
+
+// Verdict is the result in one word: ABORTED, FAIL, INCONCLUSIVE or PASS.
+func (r *Result) Verdict() string {
+	switch {
+	case r.Aborted != "":
+		return "ABORTED"
+	case len(r.Findings) > 0:
+		return "FAIL"
+	case len(r.Inconclusive) > 0:
+		return "INCONCLUSIVE"
+	}
+	return "PASS"
+}
+
+// RateLimit is what a run met of the target's rate limit.
+type RateLimit struct {
+	Answers int           // 429 answers
+	Paused  time.Duration // time every sender waited out Retry-After or backoff
+	Slowest float64       // the lowest pace the run went down to, requests/s (0 = never lowered)
+}
+
+// Unjudged is a case the target did not really answer.
+type Unjudged struct {
+	CaseID string
+	Reason string
+}
+
+// Held is what one account held before this run touched it, as far as
+// "already has" answers showed.
+type Held struct {
+	Account string   // account role
+	Codes   []string // catalog codes, sorted
+}
 
 // Skip is a group of cases the run did not send.
 type Skip struct {

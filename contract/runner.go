@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,19 +31,20 @@ const (
 	DefaultSequences       = 30
 	DefaultSteps           = 12
 	DefaultWorkers         = 4
-	DefaultRemoteRate      = 5.0 // requests per second against a non-embedded target
+	DefaultRemoteRate      = 5.0 // requests per second against a target that is neither embedded nor on loopback
 	DefaultTimeout         = 10 * time.Second
-	DefaultMaxResponseTime = 2 * time.Second
-	DefaultMaxShrinks      = 200
+	DefaultMaxResponseTime = 2 * time.Second // the response-time budget for the mock (embedded or on loopback)
+	// DefaultRemoteMaxResponseTime is the budget against any other target:
+	// what a real billing server with network latency meets.
+	DefaultRemoteMaxResponseTime = 5 * time.Second
+	DefaultMaxShrinks            = 200
 )
 
 // Limits of sending.
 const (
-	maxRetries429   = 3                // retries of one request answered 429
-	maxRetryAfter   = 10 * time.Second // the longest Retry-After honoured; longer ones are cut to it
-	maxAnswerBytes  = 1 << 20          // response bytes kept per exchange
-	maxDialFailures = 10               // consecutive refused or unreachable requests that abort a run
-	maxTimeouts     = 3                // consecutive timed-out requests that abort a run
+	maxAnswerBytes  = 1 << 20 // response bytes kept per exchange
+	maxDialFailures = 10      // consecutive refused or unreachable requests that abort a run
+	maxTimeouts     = 3       // consecutive timed-out requests that abort a run
 )
 
 // Config configures a run. Zero fields take the documented defaults.
@@ -61,12 +61,16 @@ type Config struct {
 	Steps     int // requests per sequence; 0 = DefaultSteps
 
 	Workers         int           // concurrent senders; 0 = DefaultWorkers
-	Rate            float64       // requests per second; 0 = unlimited embedded, DefaultRemoteRate remote; < 0 or +Inf = unlimited
+	Rate            float64       // requests per second; 0 = unlimited embedded or on loopback, DefaultRemoteRate otherwise; < 0 or +Inf = unlimited
+	RatePatience    time.Duration // how long to wait out a target answering only 429; 0 = DefaultRatePatience
 	Timeout         time.Duration // per request; 0 = DefaultTimeout
-	MaxResponseTime time.Duration // response-time budget; 0 = DefaultMaxResponseTime, < 0 = none
+	MaxResponseTime time.Duration // response-time budget; 0 = DefaultMaxResponseTime (mock) or DefaultRemoteMaxResponseTime, < 0 = none
 	MaxRequests     int           // cap on requests sent (retries and shrinking included); 0 = none
 	FailFast        bool          // stop sending at the first failure; the cases not sent are skipped, the finding still shrunk
 	AllowWrites     bool          // send cases that change state to a non-embedded target
+	// RequireEvidence makes the verdict INCONCLUSIVE unless the run saw
+	// what a PASS claims: see Evidence.
+	RequireEvidence bool
 
 	Checks, SkipChecks []string // check ids to run (empty: all) and to skip
 
@@ -102,14 +106,14 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Workers <= 0 {
 		c.Workers = DefaultWorkers
 	}
-	if c.Rate == 0 && !c.Target.Embedded {
-		c.Rate = DefaultRemoteRate
-	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
 	}
 	if c.MaxResponseTime == 0 {
 		c.MaxResponseTime = DefaultMaxResponseTime
+		if !c.Target.Embedded && !IsLoopback(c.Target.BaseURL) {
+			c.MaxResponseTime = DefaultRemoteMaxResponseTime
+		}
 	} else if c.MaxResponseTime < 0 {
 		c.MaxResponseTime = 0
 	}
@@ -128,7 +132,8 @@ type runner struct {
 	checks []Check
 	target Target
 	gen    *gen.Generator
-	pace   *pacer
+	thr    *throttle
+	pace   string // how the run is paced, for the report
 	ledger *ledger
 	mt     string // the request media type
 
@@ -153,10 +158,15 @@ type runner struct {
 
 // record is one judged exchange.
 type record struct {
-	pos     int // position in the run's case order, for deterministic reports
-	ex      *Exchange
-	applied []string
-	fails   []Failure
+	pos       int // position in the run's case order, for deterministic reports
+	ex        *Exchange
+	applied   []string
+	fails     []Failure
+	throttled bool     // a 429 the case did not ask for, judged only as an answer
+	unjudged  string   // why the case was not judged (its last answer was such a 429); "" when judged
+	row       string   // the error row the answer matched, "" for none
+	created   bool     // the answer was a 201
+	shown     []string // codes the case added that a 201 showed at their catalog place
 }
 
 // errBudget means -max-requests is spent.
@@ -190,8 +200,10 @@ func newRunner(cfg Config) (*runner, error) {
 	if cfg.Op.Body != nil && cfg.Op.Body.MediaType != "" {
 		mt = cfg.Op.Body.MediaType
 	}
+	rate, pace := paceOf(t, cfg.Rate)
 	r := &runner{
-		cfg: cfg, checks: checks, target: t, pace: newPacer(cfg.Rate), ledger: newLedger(cfg.Fixtures), mt: mt,
+		cfg: cfg, checks: checks, target: t, thr: newThrottle(rate, cfg.RatePatience), pace: pace,
+		ledger: newLedger(cfg.Fixtures), mt: mt,
 		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{},
 	}
 	if cfg.Op.Body != nil && cfg.Op.Body.Schema != nil {
@@ -421,20 +433,68 @@ func (r *runner) exec(ctx context.Context, t Target, c *Case, pos int) (*record,
 		r.skip(r.stopReason(ctx))
 		return nil, nil
 	}
+	for _, tx := range ex.Throttled {
+		trec := r.judge(tx, pos)
+		trec.unjudged = "" // resent: the case's last answer decides
+		r.add(trec)
+	}
 	rec := r.judge(ex, pos)
-	if c.Stateful && ex.Err == nil {
+	if c.Stateful && ex.Err == nil && rec.unjudged == "" {
 		r.ledger.learn(r.cfg.Op, c.Req.Account, c.Adds, rec.answer())
 	}
 	r.add(rec)
 	return rec, nil
 }
 
-// judge applies the run's checks to ex.
+// judge applies the run's checks to ex. A 429 the case did not ask for
+// is judged only as an answer (answerChecks): the target did not answer
+// the case, so nothing it expected is passed or failed. When it is the
+// case's last answer, the case is unjudged.
 func (r *runner) judge(ex *Exchange, pos int) *record {
 	j := r.judgement(ex)
+	if ex.Status == http.StatusTooManyRequests && ex.Case.Expect.Row != rowRateLimited {
+		var checks []Check
+		for _, c := range r.checks {
+			if answerChecks[c.ID()] {
+				checks = append(checks, c)
+			}
+		}
+		applied, fails := applyChecks(checks, j)
+		rec := &record{pos: pos, ex: ex, applied: applied, fails: fails, throttled: true}
+		rec.seen(r.cfg.Op, j.answer())
+		rec.unjudged = fmt.Sprintf("still 429 after %d tries", ex.Retries+1)
+		return rec
+	}
 	applied, fails := applyChecks(r.checks, j)
-	return &record{pos: pos, ex: ex, applied: applied, fails: fails}
+	rec := &record{pos: pos, ex: ex, applied: applied, fails: fails}
+	rec.seen(r.cfg.Op, j.answer())
+	return rec
 }
+
+// seen notes what the answer shows for coverage, so that the body need not
+// be kept: the error row it matched, and the added codes a 201 showed at
+// their catalog places.
+func (rec *record) seen(op *spec.Operation, a answer) {
+	if !rec.ex.answered() {
+		return
+	}
+	rec.row = rowOf(op, a)
+	if a.status != http.StatusCreated {
+		return
+	}
+	rec.created = true
+	for _, add := range rec.ex.Case.Adds {
+		if p, ok := catalogPlan(op, add.Code); ok {
+			if _, found, _ := lookPlace(a.body, p, add); found {
+				rec.shown = append(rec.shown, add.Code)
+			}
+		}
+	}
+}
+
+// answeredCase reports whether the target answered the case itself (not
+// with a dropped connection or a 429 it did not ask for).
+func (rec *record) answeredCase() bool { return rec.ex.answered() && !rec.throttled }
 
 func (r *runner) judgement(ex *Exchange) *Judgement {
 	id, _ := r.accountID(ex.Case.Req.Account)
@@ -554,9 +614,12 @@ func (r *runner) takeRequest() bool {
 	return true
 }
 
-// send sends c to t, retrying 429 answers up to maxRetries429 times after
-// their Retry-After. It returns (nil, nil) when ctx is done before the
-// first attempt and errBudget when no request may be sent.
+// send sends c to t. A 429 pauses every sender (see throttle) and the case
+// is sent again, up to maxRetries429 times; the 429 answers before the
+// last are kept in the exchange's Throttled, to be judged as answers. A
+// case that expects the rate_limited row is never resent. It returns
+// (nil, nil) when ctx is done before the first attempt and errBudget when
+// no request may be sent.
 func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error) {
 	method := c.Req.Method
 	if method == "" {
@@ -594,6 +657,12 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 	}
 
 	var last *Exchange
+	var throttled []*Exchange
+	defer func() {
+		if last != nil {
+			last.Throttled = throttled // the 429s resent before it; never last itself
+		}
+	}()
 	for attempt := 0; ; attempt++ {
 		if ctx.Err() != nil {
 			return last, nil
@@ -604,8 +673,11 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 			}
 			return nil, errBudget
 		}
-		if err := r.pace.wait(ctx); err != nil {
+		if err := r.thr.wait(ctx); err != nil {
 			return last, nil
+		}
+		if last != nil {
+			throttled = append(throttled, last) // a 429, about to be resent
 		}
 		ex := r.roundTrip(ctx, t, c, method, u, header, shown)
 		ex.Retries = attempt
@@ -625,17 +697,17 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 				r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, unwrapURLError(ex.Err)))
 			}
 		}
-		if ex.Status != http.StatusTooManyRequests || attempt >= maxRetries429 {
+		if ex.Status != http.StatusTooManyRequests {
+			if ex.Err == nil {
+				r.thr.answered()
+			}
 			return ex, nil
 		}
-		wait := time.Second
-		if n, err := strconv.Atoi(strings.TrimSpace(ex.Header.Get("Retry-After"))); err == nil && n >= 0 {
-			wait = time.Duration(n) * time.Second
+		if giveUp := r.thr.limited(ex.Header); giveUp != "" {
+			r.abort(giveUp)
+			return ex, nil
 		}
-		if wait > maxRetryAfter {
-			wait = maxRetryAfter
-		}
-		if err := sleep(ctx, wait); err != nil {
+		if c.Expect.Row == rowRateLimited || attempt >= maxRetries429 {
 			return ex, nil
 		}
 	}
@@ -765,6 +837,8 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	res.Aborted = r.aborted
 	res.Detected = r.detections()
 	r.mu.Unlock()
+	res.Pace, res.RateLimit = r.pace, r.thr.snapshot()
+	r.evidence(res, recs)
 	res.Duration = time.Since(start)
 	return res
 }

@@ -281,6 +281,22 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 		pos = m.r.nextPos()
 	}
 	rec := m.r.judge(res.ex, pos)
+	if run.recording {
+		for _, tx := range res.ex.Throttled {
+			trec := m.r.judge(tx, pos)
+			trec.unjudged = ""
+			m.r.add(trec)
+		}
+	}
+	if rec.unjudged != "" {
+		// The target did not answer the step (rate limited): the model
+		// learns nothing and judges nothing, and the sequence goes on.
+		run.log = append(run.log, fmt.Sprintf("POST %s %s -> %s (unjudged)", s.account, s.body, answerLine(res.ex)))
+		if run.recording {
+			m.r.add(rec)
+		}
+		return &gopter.PropResult{Status: gopter.PropTrue}
+	}
 	if res.ex.Err == nil {
 		know.learn(m.r.cfg.Op, s.account, s.adds, rec.answer())
 	}

@@ -200,13 +200,17 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 		s.Cases = append(s.Cases, c)
 	}
 
-	// Generated valid payloads: added to paid (the plan model judges), and
-	// refused by the self-pay and free accounts and the volume-license token.
+	// Generated valid payloads: added where a 201 is still possible (the
+	// plan model judges), and refused by the self-pay and free accounts and
+	// the volume-license token. The catalog sweep above adds every code to
+	// paid, so they go to the accounts that sweep leaves room on, in turn.
 	valid := g.Cases(seed, nValid, true)
+	spare := spareAccounts(fx)
 	for _, gc := range valid {
 		c := fromGen(gc, KindValid)
-		c.ID = fmt.Sprintf("valid/paid/%04d", gc.Index)
-		c.Req.Account, c.Req.Token = AccountPaid, TokenMaster
+		account := spare[gc.Index%len(spare)]
+		c.ID = fmt.Sprintf("valid/%s/%04d", account, gc.Index)
+		c.Req.Account, c.Req.Token = account, TokenMaster
 		c.Adds = addsOf(op, gc.Body)
 		c.Writes, c.Stateful = true, true
 		s.Cases = append(s.Cases, c)
@@ -227,6 +231,13 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 		}
 	}
 	return s, nil
+}
+
+// spareAccounts are the accounts generated valid bodies are added to:
+// those where adds succeed (spec: any catalog add-on but the one each
+// holds) and that the catalog sweep leaves room on.
+func spareAccounts(fx fixtures.Fixtures) []string {
+	return []string{AccountHasAddon, AccountRoomsBase}
 }
 
 // fromGen turns a generated case into a contract case (request and
