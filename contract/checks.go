@@ -539,16 +539,20 @@ func (authEnforced) Doc() string {
 }
 func (authEnforced) Applies(j *Judgement) bool {
 	return j.answered() && j.Exchange.Status != http.StatusTooManyRequests &&
-		(j.Case.Kind == KindAuth || j.Case.Expect.Row == rowInvalidToken)
+		(j.Case.Kind == KindAuth || j.Case.Expect.Row == rowInvalidToken || j.Case.Expect.Row == rowTokenExpired)
 }
 func (authEnforced) Judge(j *Judgement) []Failure {
 	s := j.Exchange.Status
 	auth := describeAuth(j.Case.Req)
-	if j.Case.Expect.Row == rowInvalidToken {
+	if row := j.Case.Expect.Row; row == rowInvalidToken || row == rowTokenExpired {
 		if s == http.StatusUnauthorized {
 			return nil
 		}
-		return []Failure{{Row: rowInvalidToken, Detail: fmt.Sprintf("%s: got %d, want 401", auth, s), Want: statusOnly{401}, Got: statusOnly{s}}}
+		detail := fmt.Sprintf("%s: got %d, want 401", auth, s)
+		if row == rowTokenExpired && s < 300 {
+			detail += ": a token past its lifetime was served"
+		}
+		return []Failure{{Row: row, Detail: detail, Want: statusOnly{401}, Got: statusOnly{s}}}
 	}
 	if s != http.StatusUnauthorized {
 		return nil
@@ -563,6 +567,8 @@ func describeAuth(r Request) string {
 		return fmt.Sprintf("Authorization %q", strings.ReplaceAll(r.Auth, "{token}", "<"+r.Token+" token>"))
 	case r.Token == TokenNone:
 		return "no Authorization header"
+	case r.Token == TokenExpiredMaster:
+		return "a master token past its lifetime"
 	case isTokenRole(r.Token):
 		return "the " + r.Token + " token"
 	}

@@ -52,6 +52,9 @@ type Config struct {
 	Op        *spec.Operation   // the operation under test (required)
 	Validator *spec.Validator   // the spec's validator (required for response-schema)
 	Fixtures  fixtures.Fixtures // the roles on the target
+	// Credentials fetch the tokens of roles that are not literal in the
+	// fixtures (OAuth); nil sends the fixtures' tokens.
+	Credentials Credentials
 	Target    Target            // where requests go (required)
 	Seed      int64             // the same seed sends the same cases
 
@@ -375,6 +378,16 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	if firstErr != nil {
 		return nil, nil, firstErr
 	}
+	if stateful && ctx.Err() == nil {
+		// A token past its lifetime must get the 401 row, never be served.
+		if c, why := r.expiredTokenCase(ctx); c != nil {
+			if _, err := r.exec(ctx, r.target, c, r.nextPos()); err != nil {
+				return nil, nil, err
+			}
+		} else if why != "" {
+			r.skip(why)
+		}
+	}
 	if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
 		if ctx.Err() != nil {
 			r.skipN("stateful sequences: "+r.stopReason(parent), r.cfg.Sequences)
@@ -639,22 +652,16 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 	}
 	u := t.BaseURL + path
 	header := http.Header{}
-	switch tok := r.token(c.Req.Token); {
-	case c.Req.Auth != "":
-		header.Set("Authorization", strings.ReplaceAll(c.Req.Auth, "{token}", tok))
-	case tok != "":
-		header.Set("Authorization", "Bearer "+tok)
-	}
 	if c.Req.ContentType != "" {
 		header.Set("Content-Type", c.Req.ContentType)
 	}
 	header.Set("User-Agent", "addons-contract")
-	shown := http.Header{}
-	for k, vs := range header {
-		for _, v := range vs {
-			shown.Add(k, r.redact(v))
-		}
+	tok, err := r.tokenFor(ctx, c.Req.Token)
+	if err != nil {
+		return nil, err
 	}
+	shown := r.authorize(c, header, tok)
+	refreshed := false
 
 	var last *Exchange
 	var throttled []*Exchange
@@ -676,11 +683,25 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 		if err := r.thr.wait(ctx); err != nil {
 			return last, nil
 		}
-		if last != nil {
+		if last != nil && (len(throttled) == 0 || throttled[len(throttled)-1] != last) {
 			throttled = append(throttled, last) // a 429, about to be resent
 		}
 		ex := r.roundTrip(ctx, t, c, method, u, header, shown)
 		ex.Retries = attempt
+		if !refreshed && tok != "" && c.Req.Token != TokenExpiredMaster && r.cfg.Credentials != nil && r.isExpiredAnswer(ex) {
+			// The token expired in flight: fetch a new one once and resend.
+			// The target did not judge this request, so neither does the run.
+			refreshed = true
+			fresh, err := r.cfg.Credentials.Expired(ctx, c.Req.Token, tok)
+			if err != nil {
+				r.abort(fmt.Sprintf("the %s token expired and a new one could not be fetched: %v", c.Req.Token, err))
+				return last, nil
+			}
+			tok = fresh
+			shown = r.authorize(c, header, tok)
+			attempt--
+			continue
+		}
 		last = ex
 		switch {
 		case ex.Err == nil:
@@ -711,6 +732,28 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 			return ex, nil
 		}
 	}
+}
+
+// authorize sets header's Authorization for c with tok and returns the
+// headers as shown in reports: every token replaced by $TOKEN.
+func (r *runner) authorize(c *Case, header http.Header, tok string) http.Header {
+	header.Del("Authorization")
+	switch {
+	case c.Req.Auth != "":
+		header.Set("Authorization", strings.ReplaceAll(c.Req.Auth, "{token}", tok))
+	case tok != "":
+		header.Set("Authorization", "Bearer "+tok)
+	}
+	shown := http.Header{}
+	for k, vs := range header {
+		for _, v := range vs {
+			if tok != "" {
+				v = strings.ReplaceAll(v, tok, TokenVar)
+			}
+			shown.Add(k, r.redact(v))
+		}
+	}
+	return shown
 }
 
 // roundTrip makes one HTTP request of c and records it.
@@ -823,6 +866,7 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 		res.Stats = append(res.Stats, *stats[id])
 	}
 	res.Findings = r.findings(ctx, recs)
+	r.redactFindings(res.Findings)
 	res.Coverage = r.coverage(recs)
 	res.Sent = int(r.sent.Load())
 	r.mu.Lock()

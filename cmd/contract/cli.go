@@ -165,7 +165,7 @@ type sendSetup struct {
 
 // prepareSend loads the spec (with its validator) and the fixtures, and
 // makes the target: the embedded mock (with fault) or a URL.
-func prepareSend(specPath, fixturesPath, target, fault string, timeout time.Duration) (*sendSetup, error) {
+func prepareSend(specPath, fixturesPath, target, fault string, timeout time.Duration, caFile string) (*sendSetup, error) {
 	doc, op, val, err := loadValidated(specPath)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func prepareSend(specPath, fixturesPath, target, fault string, timeout time.Dura
 	if err != nil {
 		return nil, err
 	}
-	tg, err := makeTarget(doc, fx, target, fault, timeout)
+	tg, err := makeTarget(doc, fx, target, fault, timeout, caFile)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func loadFixtures(path string) (fixtures.Fixtures, error) {
 
 // makeTarget is the embedded mock (with fault) when url is "" or
 // "embedded", else a remote target.
-func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, timeout time.Duration) (contract.Target, error) {
+func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, timeout time.Duration, caFile string) (contract.Target, error) {
 	if url == "" || url == "embedded" {
 		newHandler := func() (http.Handler, error) {
 			return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
@@ -273,6 +273,15 @@ func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, tim
 	tg, err := contract.Remote(url, timeout)
 	if err != nil {
 		return tg, usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return tg, usageError("-ca-file: %v", err)
+		}
+		if tg, err = contract.WithRootCAs(tg, pem); err != nil {
+			return tg, usageError("-ca-file %s: %v", caFile, strings.TrimPrefix(err.Error(), "contract: "))
+		}
 	}
 	return tg, nil
 }

@@ -31,8 +31,9 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	nValid := fs.Int("valid", 40, "generated valid bodies (each sent to 4 accounts or tokens)")
 	nInvalid := fs.Int("invalid", 120, "generated invalid cases")
 	workers := fs.Int("workers", contract.DefaultWorkers, "concurrent senders per target")
-	rate := fs.Float64("rate", 0, fmt.Sprintf("requests per second per target, inf for no limit (default: no limit embedded, %v for a URL)", contract.DefaultRemoteRate))
+	rate := fs.Float64("rate", 0, fmt.Sprintf("requests per second per target, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other URL)", contract.DefaultRemoteRate))
 	timeout := fs.Duration("timeout", contract.DefaultTimeout, "timeout of one request")
+	caFile := fs.String("ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
 	maxReq := fs.Int("max-requests", 0, "stop after this many requests per target (0 = no cap)")
 	allowWrites := fs.Bool("allow-writes", false, "also send the cases that add plans when a target is a URL (they change billing state)")
 	jsonPath := fs.String("json", "", "also write the drift as JSON to this file")
@@ -64,7 +65,7 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return contract.DriftSide{}, err
 		}
-		tg, err := makeTarget(doc, fx, url, fault, *timeout)
+		tg, err := makeTarget(doc, fx, url, fault, *timeout, *caFile)
 		return contract.DriftSide{Target: tg, Fixtures: fx}, err
 	}
 	sa, err := side(*a, *fxA, *faultA)

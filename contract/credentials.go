@@ -1,0 +1,156 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Credentials supplies the bearer tokens of token roles that are fetched,
+// not written in the fixtures (the vendor's Server-to-Server OAuth, which
+// issues tokens that expire). A run without Credentials, or for a role they
+// do not hold, sends the fixtures' literal token.
+type Credentials interface {
+	// Token returns a valid token of role; ok is false when role is not
+	// one of the Credentials' roles.
+	Token(ctx context.Context, role string) (tok string, ok bool, err error)
+	// Expired is told that the target answered stale as expired and
+	// returns a fresh token of role.
+	Expired(ctx context.Context, role, stale string) (string, error)
+	// ExpiredToken returns a token of role issued earlier whose lifetime
+	// has run out, and when one will have (zero when none is issued).
+	ExpiredToken(role string) (tok string, at time.Time)
+	// Secrets returns every client secret and token handed out so far,
+	// for redaction.
+	Secrets() []string
+}
+
+// TokenExpiredMaster is the token role of the case that sends, on purpose,
+// a master token kept past its lifetime (only with Credentials).
+const TokenExpiredMaster = "expired_master"
+
+// rowTokenExpired is the 401 row of an expired token.
+const rowTokenExpired = "token_expired"
+
+// maxExpiryWait is how long a run waits, at its end, for an issued token
+// to expire so that the expired-token case can be sent.
+const maxExpiryWait = 30 * time.Second
+
+// tokenFor resolves a token role for one request: from the Credentials when
+// they hold the role, else from the fixtures; any other string is itself.
+func (r *runner) tokenFor(ctx context.Context, role string) (string, error) {
+	if cr := r.cfg.Credentials; cr != nil {
+		if role == TokenExpiredMaster {
+			tok, _ := cr.ExpiredToken(TokenMaster)
+			return tok, nil
+		}
+		tok, ok, err := cr.Token(ctx, role)
+		if err != nil {
+			return "", fmt.Errorf("contract: the %s token: %w", role, err)
+		}
+		if ok {
+			return tok, nil
+		}
+	}
+	return r.token(role), nil
+}
+
+// isExpiredAnswer reports whether ex is the token_expired row's answer: the
+// target says the token it got has expired.
+func (r *runner) isExpiredAnswer(ex *Exchange) bool {
+	if ex.Status != http.StatusUnauthorized {
+		return false
+	}
+	row, ok := findRow(r.cfg.Op, rowTokenExpired)
+	return ok && matchesRow(row, parseAnswer(ex), nil)
+}
+
+// expiredTokenCase builds the case that sends a master token past its
+// lifetime, waiting up to maxExpiryWait for one to expire. The reason is
+// set when it cannot be sent.
+func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
+	cr := r.cfg.Credentials
+	if cr == nil {
+		return nil, ""
+	}
+	if _, ok := findRow(r.cfg.Op, rowTokenExpired); !ok {
+		return nil, ""
+	}
+	tok, at := cr.ExpiredToken(TokenMaster)
+	if at.IsZero() {
+		return nil, "" // the master role is a literal token: nothing expires
+	}
+	if tok == "" {
+		wait := time.Until(at)
+		if wait > maxExpiryWait {
+			return nil, fmt.Sprintf("expired-token case: no master token expired during the run (the first expires in %v)", wait.Round(time.Second))
+		}
+		if err := sleep(ctx, wait+50*time.Millisecond); err != nil {
+			return nil, "expired-token case: " + err.Error()
+		}
+	}
+	c := &Case{ID: "auth/expired-token", Kind: KindAuth,
+		Req:    Request{Account: AccountPaid, Token: TokenExpiredMaster, ContentType: r.mt, Body: []byte(`{}`)},
+		Expect: Expect{Row: rowTokenExpired}}
+	return c, ""
+}
+
+// secrets returns every value a report must not show: the fixtures'
+// tokens and, with Credentials, the client secrets and fetched tokens.
+func (r *runner) secrets() []string {
+	s := append([]string(nil), r.cfg.Fixtures.Secrets()...)
+	if r.cfg.Credentials != nil {
+		s = append(s, r.cfg.Credentials.Secrets()...)
+	}
+	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
+	return s
+}
+
+// redactFindings replaces every secret in what the findings carry (a
+// hostile server may echo a token in its answer) by $TOKEN.
+func (r *runner) redactFindings(fs []Finding) {
+	secrets := r.secrets()
+	str := func(s string) string {
+		for _, sec := range secrets {
+			if sec != "" {
+				s = strings.ReplaceAll(s, sec, TokenVar)
+			}
+		}
+		return s
+	}
+	for i := range fs {
+		f := &fs[i]
+		f.Diff, f.Curl = str(f.Diff), str(f.Curl)
+		f.Failure.Detail = str(f.Failure.Detail)
+		for k, s := range f.Steps {
+			f.Steps[k] = str(s)
+		}
+		if ex := f.Example; ex != nil {
+			cp := *ex
+			cp.Body = []byte(str(string(ex.Body)))
+			cp.Header = replaceInHeader(ex.Header, str)
+			cp.ReqHeader = replaceInHeader(ex.ReqHeader, str)
+			cp.URL = str(ex.URL)
+			f.Example = &cp
+		}
+		if f.Shrunk != nil {
+			f.Shrunk = []byte(str(string(f.Shrunk)))
+		}
+	}
+}
+
+func replaceInHeader(h http.Header, str func(string) string) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			out.Add(k, str(v))
+		}
+	}
+	return out
+}
