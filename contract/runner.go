@@ -55,8 +55,8 @@ type Config struct {
 	// Credentials fetch the tokens of roles that are not literal in the
 	// fixtures (OAuth); nil sends the fixtures' tokens.
 	Credentials Credentials
-	Target    Target            // where requests go (required)
-	Seed      int64             // the same seed sends the same cases
+	Target      Target // where requests go (required)
+	Seed        int64  // the same seed sends the same cases
 
 	Valid     int // generated valid bodies (each sent 4 times); 0 = DefaultValid, < 0 = none
 	Invalid   int // generated invalid cases; 0 = DefaultInvalid, < 0 = none
