@@ -17,9 +17,11 @@ import (
 // Pacing against rate limits. The spec's 429 row says a limited answer
 // carries Retry-After in seconds; a real deployment limits per token and
 // per second (spec/addons.yaml, x-rate-limit-label HEAVY). One 429 slows
-// the whole run, not one worker: every sender waits out the pause, then
-// the pace drops and recovers slowly (additive increase, multiplicative
-// decrease).
+// the whole run, not one worker: every sender waits out the pause, then,
+// when 429s are a large share of the recent answers (the run sends faster
+// than the limit), the pace halves, and it recovers slowly (additive
+// increase, multiplicative decrease). A target that answers an occasional
+// 429 whatever the pace costs the pauses, not a pace that collapses.
 const (
 	// DefaultRatePatience is how long a run keeps waiting while every
 	// answer is a 429, before it gives up as rate-limited throughout.
@@ -27,9 +29,10 @@ const (
 
 	maxRetries429 = 5                      // resends of one case answered 429; then it is unjudged
 	minRate       = 0.5                    // the lowest pace, requests per second
-	startRate     = 10.0                   // the pace after the first 429 of a run that had no limit
+	startRate     = 50.0                   // the pace after the first 429 of a run that had no limit
 	rateStep      = 0.2                    // requests per second the pace regains per answer that is not a 429
-	backoffBase   = 250 * time.Millisecond // the first pause after a 429 without Retry-After
+	backoffBase   = 100 * time.Millisecond // the first pause after a 429 without Retry-After
+	windowSize    = 20                     // recent answers the share of 429s is measured over
 	backoffMax    = 30 * time.Second       // the longest pause without Retry-After
 )
 
@@ -71,14 +74,29 @@ func (p *pacer) wait(ctx context.Context) error {
 // of them at once.
 type throttle struct {
 	mu        sync.Mutex
-	max       float64       // the configured pace; +Inf for none
-	rate      float64       // the current pace; +Inf until a 429 lowers it
-	next      time.Time     // the earliest time of the next send at the current pace
-	resume    time.Time     // nobody sends before this (Retry-After, or backoff)
-	backoff   time.Duration // the last backoff without Retry-After; 0 after an answer that is not a 429
-	limitedAt time.Time     // when the current unbroken series of 429s began; zero when the last answer was not one
-	patience  time.Duration // how long an unbroken series of 429s may last
+	max       float64          // the configured pace; +Inf for none
+	rate      float64          // the current pace; +Inf until a 429 lowers it
+	next      time.Time        // the earliest time of the next send at the current pace
+	resume    time.Time        // nobody sends before this (Retry-After, or backoff)
+	backoff   time.Duration    // the last backoff without Retry-After; 0 after an answer that is not a 429
+	limitedAt time.Time        // when the current unbroken series of 429s began; zero when the last answer was not one
+	patience  time.Duration    // how long an unbroken series of 429s may last
+	recent    [windowSize]bool // the last answers, true for a 429 (a ring)
+	nRecent   int              // answers recorded in recent
 	stats     RateLimit
+}
+
+// note records one answer in the window and returns the share of 429s in it.
+func (t *throttle) note(limited bool) float64 {
+	t.recent[t.nRecent%windowSize] = limited
+	t.nRecent++
+	n, k := min(t.nRecent, windowSize), 0
+	for _, l := range t.recent[:n] {
+		if l {
+			k++
+		}
+	}
+	return float64(k) / float64(n)
 }
 
 // newThrottle returns a throttle for rate requests per second (<= 0 or
@@ -116,6 +134,7 @@ func (t *throttle) wait(ctx context.Context) error {
 func (t *throttle) answered() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.note(false)
 	t.backoff = 0
 	t.limitedAt = time.Time{}
 	if !math.IsInf(t.rate, 1) && t.rate < t.max {
@@ -136,9 +155,10 @@ func (t *throttle) limited(h http.Header) (giveUp string) {
 	if t.limitedAt.IsZero() {
 		t.limitedAt = now
 	}
-	if math.IsInf(t.rate, 1) {
+	switch share := t.note(true); {
+	case math.IsInf(t.rate, 1):
 		t.rate = startRate
-	} else {
+	case share >= 0.5:
 		t.rate = math.Max(minRate, t.rate/2)
 	}
 	wait, ok := retryAfter(h.Get("Retry-After"), now)
@@ -159,7 +179,9 @@ func (t *throttle) limited(h http.Header) (giveUp string) {
 		t.stats.Paused += until.Sub(maxTime(now, t.resume))
 		t.resume = until
 	}
-	t.stats.Slowest = t.rate
+	if t.stats.Slowest == 0 || t.rate < t.stats.Slowest {
+		t.stats.Slowest = t.rate
+	}
 	return ""
 }
 
