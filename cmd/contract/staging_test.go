@@ -151,7 +151,7 @@ func firstCode(body []byte) string {
 	var v struct {
 		Type        string `json:"type"`
 		PlanDetails struct {
-			PlanBase    *struct{ Type string } `json:"plan_base"`
+			PlanBase    *struct{ Type string }  `json:"plan_base"`
 			PlanCalling []struct{ Type string } `json:"plan_calling"`
 			PlanNumber  []struct{ Type string } `json:"plan_number"`
 		} `json:"plan_details"`
@@ -192,4 +192,3 @@ func TestStagingCorrectServerPassesThenFullServerIsInconclusive(t *testing.T) {
 	require.Contains(t, stdout, "held before this run on paid: ")
 	require.Equal(t, "INCONCLUSIVE", doc["verdict"])
 }
-
