@@ -38,6 +38,7 @@ type Judgement struct {
 	Golden          *golden.Set   // nil = golden files are not judged
 	GoldenMask      []string      // JSON paths masked in golden bodies
 	UpdateGolden    bool          // rewrite golden files instead of comparing
+	Embedded        bool          // the target is the embedded mock, in its known initial state
 
 	ans    answer
 	parsed bool

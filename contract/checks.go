@@ -666,7 +666,10 @@ func (goldenMatch) Doc() string {
 	return "deterministic scenarios match their golden files (status, content type, normalized body)"
 }
 func (goldenMatch) Applies(j *Judgement) bool {
-	return j.answered() && j.Golden != nil && j.Case.Kind == KindScenario
+	// Against a real server a scenario that writes meets whatever earlier
+	// runs left on the account, so only the ones that write nothing compare.
+	return j.answered() && j.Golden != nil && j.Case.Kind == KindScenario &&
+		(j.Embedded || !j.Case.Writes && !j.Case.Stateful)
 }
 func (goldenMatch) Judge(j *Judgement) []Failure {
 	got := goldenEntry(j)
@@ -707,7 +710,9 @@ func goldenEntry(j *Judgement) golden.Entry {
 	if len(ex.Body) > 0 {
 		body = golden.Normalize(ex.Body, j.Fixtures.Placeholders(), j.GoldenMask)
 	}
-	return golden.Entry{Status: ex.Status, ContentType: ex.Header.Get("Content-Type"), Body: body}
+	// The media type, not the raw header: a server may add a charset
+	// (application/json;charset=UTF-8) without changing its answer.
+	return golden.Entry{Status: ex.Status, ContentType: j.answer().mediaType, Body: body}
 }
 
 // canonicalEntry is e as a golden file would hold it, so a diff against a

@@ -515,6 +515,7 @@ func (r *runner) judgement(ex *Exchange) *Judgement {
 		Op: r.cfg.Op, Validator: r.cfg.Validator, Fixtures: r.cfg.Fixtures, Case: ex.Case, Exchange: ex,
 		AccountID: id, MaxResponseTime: r.cfg.MaxResponseTime,
 		Golden: r.cfg.Golden, GoldenMask: r.cfg.GoldenMask, UpdateGolden: r.cfg.UpdateGolden,
+		Embedded: r.cfg.Target.Embedded,
 	}
 }
 
