@@ -38,7 +38,7 @@ func TestDefaultSuiteAgainstMockPasses(t *testing.T) {
 	require.Empty(t, res.Aborted)
 	require.Empty(t, res.Skipped)
 	require.Greater(t, res.Sent, 1000)
-	require.Equal(t, []string{"rate_limited"}, contract.Unreached(res.Coverage.Rows), "only the rate limit is out of reach of input")
+	require.Equal(t, []string{"token_expired", "rate_limited"}, contract.Unreached(res.Coverage.Rows), "only an expiring OAuth token and the rate limit are out of reach of input")
 	require.Empty(t, contract.Unreached(res.Coverage.Classes))
 	require.Empty(t, contract.Unreached(res.Coverage.Plans))
 	for _, s := range res.Stats {

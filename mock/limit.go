@@ -7,8 +7,8 @@ import (
 )
 
 // limiter is a token bucket per key: rate tokens a second, a burst of
-// max(1, rate). Keys are bounded by the caller (fixture tokens plus one
-// shared key), so the map cannot grow with client input.
+// max(1, rate). Keys are bounded by the caller (one per caller role plus
+// one shared key), so the map cannot grow with client input.
 type limiter struct {
 	rate  float64
 	burst float64

@@ -1,8 +1,10 @@
 // Package mock is the stateful mock of the addons endpoint: an http.Handler
 // that answers exactly as ADDONS.md says, deriving messages, codes, the check
 // order, the catalog and body validation from the loaded spec. It can be
-// started with one deliberate fault to test the harness itself. It owns no
-// socket: cmd/contract's mock subcommand wraps it in an http.Server.
+// started with one deliberate fault to test the harness itself, and with
+// the vendor's Server-to-Server OAuth token endpoint, whose tokens expire
+// (Config.OAuth). It owns no socket: cmd/contract's mock subcommand wraps it
+// in an http.Server.
 package mock
 
 import (
@@ -41,6 +43,7 @@ type Config struct {
 	Fault    string             // "" for none; see Faults()
 	Rate     float64            // requests per second per token; 0 = no limit
 	SlowBy   time.Duration      // delay used by the "slow" fault; 0 = DefaultSlowBy
+	OAuth    *OAuth             // nil: no token endpoint, the fixtures' tokens only
 }
 
 // Server is the mock: an http.Handler safe for concurrent use, holding the
@@ -52,6 +55,7 @@ type Server struct {
 	fault     string
 	slowBy    time.Duration
 	limit     *limiter
+	oauth     *issuer // nil when the token endpoint is off
 	mediaType string
 	reqSchema *spec.Schema
 	route     []string // path template segments
@@ -80,6 +84,7 @@ const (
 	rowAlreadyHas       = "already_has"
 	rowInvalidBody      = "invalid_body"
 	rowInvalidToken     = "invalid_token"
+	rowTokenExpired     = "token_expired" // answered only to expired OAuth tokens
 	rowUserMissing      = "user_missing"
 	rowAccountMissing   = "account_missing"
 	rowBodyTooLarge     = "body_too_large"
@@ -139,6 +144,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := s.derive(); err != nil {
 		return nil, err
+	}
+	if cfg.OAuth != nil {
+		if s.oauth, err = newIssuer(*cfg.OAuth); err != nil {
+			return nil, err
+		}
+		if _, ok := s.rows[rowTokenExpired]; !ok {
+			return nil, fmt.Errorf("mock: the spec's error matrix lacks row %s, which expired OAuth tokens answer", rowTokenExpired)
+		}
+		if _, clash := s.matchPath(&url.URL{Path: s.oauth.path}); clash {
+			return nil, fmt.Errorf("mock: oauth path %s is a path of the operation", s.oauth.path)
+		}
 	}
 	if s.accounts, err = s.initialAccounts(fx); err != nil {
 		return nil, err
@@ -367,6 +383,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			_, _ = fmt.Fprintf(w, `{"code":500,"message":%q}`, fmt.Sprint("internal error: ", v))
 		}
 	}()
+	if s.oauth != nil && r.URL.Path == s.oauth.path {
+		s.oauth.serveToken(w, r)
+		return
+	}
 	a := s.handle(&exchange{r: r})
 	if s.fault == faultSlow {
 		t := time.NewTimer(s.slowBy)
@@ -498,10 +518,14 @@ func (s *Server) checkRate(x *exchange) *answer {
 	if s.limit == nil {
 		return nil
 	}
-	// Unknown tokens share one bucket, so client input cannot grow the map.
+	// A bucket per role, so that a refreshed OAuth token does not start a
+	// fresh limit; unknown and expired tokens share one bucket, so client
+	// input cannot grow the map.
 	key := ""
-	if token, ok := bearer(x.r.Header.Get("Authorization")); ok && s.roleOf(token) != roleNone {
-		key = token
+	if token, ok := bearer(x.r.Header.Get("Authorization")); ok {
+		if role, _ := s.roleOf(token); role != roleNone {
+			key = strconv.Itoa(int(role))
+		}
 	}
 	ok, retry := s.limit.take(key)
 	if ok {
@@ -523,26 +547,38 @@ func bearer(h string) (string, bool) {
 	return token, token != ""
 }
 
-func (s *Server) roleOf(token string) tokenRole {
+// roleOf maps a bearer token to its role: a fixtures token, or a token the
+// OAuth endpoint issued (expired reports one whose time has run out).
+// token is never empty: bearer does not return an empty token, and an
+// OAuth role's fixtures token is empty.
+func (s *Server) roleOf(token string) (role tokenRole, expired bool) {
 	switch token {
 	case s.fx.Tokens.Master:
-		return roleMaster
+		return roleMaster, false
 	case s.fx.Tokens.VolumeLicense:
-		return roleVolumeLicense
+		return roleVolumeLicense, false
 	case s.fx.Tokens.UnknownUser:
-		return roleUnknownUser
+		return roleUnknownUser, false
 	}
-	return roleNone
+	if s.oauth != nil {
+		role, expired, _ := s.oauth.roleOf(token)
+		return role, expired
+	}
+	return roleNone, false
 }
 
 func (s *Server) checkToken(x *exchange) *answer {
+	expired := false
 	if token, ok := bearer(x.r.Header.Get("Authorization")); ok {
-		x.role = s.roleOf(token)
+		x.role, expired = s.roleOf(token)
 	}
 	if x.role == roleNone {
 		if s.fault == faultAuthIgnored {
 			x.role = roleMaster
 			return nil
+		}
+		if expired {
+			return s.row(rowTokenExpired, nil)
 		}
 		return s.row(rowInvalidToken, nil)
 	}

@@ -200,12 +200,14 @@ func (s *Server) initialAccounts(fx fixtures.Fixtures) (map[string]*account, err
 		fx.Accounts.RoomsBase: {kind: kindRoomsBase, plans: basePlan(20)},
 		fx.Accounts.HasAddon:  {kind: kindHasAddon, plans: basePlan(20)},
 	}
-	if len(accounts) != 5 || accounts[""] != nil || accounts[fx.Accounts.Missing] != nil {
-		return nil, fmt.Errorf("mock: fixtures accounts must be five distinct non-empty ids, and missing none of them")
+	for _, id := range fx.Accounts.MorePaid {
+		accounts[id] = &account{kind: kindPaid, plans: basePlan(paidHosts)}
 	}
-	t := fx.Tokens
-	if t.Master == "" || t.VolumeLicense == "" || t.UnknownUser == "" || t.Master == t.VolumeLicense || t.Master == t.UnknownUser || t.VolumeLicense == t.UnknownUser {
-		return nil, fmt.Errorf("mock: fixtures tokens must be three distinct non-empty values")
+	if len(accounts) != 5+len(fx.Accounts.MorePaid) || accounts[""] != nil || accounts[fx.Accounts.Missing] != nil {
+		return nil, fmt.Errorf("mock: fixtures accounts must be five distinct non-empty ids (and the extra paid ones), and missing none of them")
+	}
+	if err := s.checkTokens(fx.Tokens); err != nil {
+		return nil, err
 	}
 	for _, a := range accounts {
 		a.held = map[string]bool{}
@@ -228,6 +230,31 @@ func (s *Server) initialAccounts(fx fixtures.Fixtures) (map[string]*account, err
 	put(has.plans, s.places[plan.Code], plan.Code, 10)
 	has.held[plan.Code] = true
 	return accounts, nil
+}
+
+// checkTokens makes sure each caller role has its own token: three
+// distinct non-empty fixtures tokens, except that the master or volume
+// license token may be empty when an OAuth client of the mock plays that
+// role.
+func (s *Server) checkTokens(t fixtures.Tokens) error {
+	oauth := func(r tokenRole) bool { return s.oauth != nil && s.oauth.roles[r] }
+	seen := map[string]bool{}
+	for _, tok := range []struct {
+		value string
+		role  tokenRole
+	}{{t.Master, roleMaster}, {t.VolumeLicense, roleVolumeLicense}, {t.UnknownUser, roleUnknownUser}} {
+		if tok.value == "" && oauth(tok.role) {
+			continue
+		}
+		if tok.value == "" || seen[tok.value] {
+			if s.oauth != nil {
+				return fmt.Errorf("mock: fixtures tokens must be distinct non-empty values (master or volume_license may be empty only when an OAuth client plays that role)")
+			}
+			return fmt.Errorf("mock: fixtures tokens must be three distinct non-empty values")
+		}
+		seen[tok.value] = true
+	}
+	return nil
 }
 
 // holdsForeignBase reports whether the account holds, at the place of code, a

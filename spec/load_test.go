@@ -164,7 +164,7 @@ func TestDefaultErrorMatrix(t *testing.T) {
 	want := []row{
 		{"volume_license", 400, 2100}, {"self_pay", 400, 2100}, {"free_plan", 400, 2100},
 		{"rooms_base", 400, 2100}, {"already_has", 400, 2100}, {"invalid_body", 400, 300},
-		{"invalid_token", 401, 124}, {"user_missing", 404, 1001}, {"account_missing", 404, 2001},
+		{"invalid_token", 401, 124}, {"token_expired", 401, 124}, {"user_missing", 404, 1001}, {"account_missing", 404, 2001},
 		{"body_too_large", 413, 300}, {"unsupported_media_type", 415, 300}, {"rate_limited", 429, 429},
 	}
 	var got []row
@@ -181,14 +181,15 @@ func TestDefaultErrorMatrix(t *testing.T) {
 	if diff := cmp.Diff(want, got, sortRows); diff != "" {
 		t.Errorf("error matrix (-want +got):\n%s", diff)
 	}
-	// The brief counts 13 rows: the 12 ids above plus none hidden elsewhere.
-	// Keep the count explicit so an added row is a conscious change.
+	// The 13 ids above (the brief's 12 and token_expired), none hidden
+	// elsewhere. Keep the count explicit so an added row is a conscious change.
 	require.Len(t, op.Errors, len(want), "error rows")
 	for id, msg := range map[string]string{
 		"self_pay":        "This sub account is on self pay mode.",
 		"already_has":     "This sub account already has an additional plan: {planCode}.",
 		"account_missing": "Account does not exist: {subAccountId}.",
 		"invalid_token":   "Invalid access token.",
+		"token_expired":   "Access token is expired.",
 		"user_missing":    "User does not exist.",
 	} {
 		if messages[id] != msg {

@@ -1,16 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/internal/atomicfile"
 	"github.com/addons-contract/contract/mock"
 )
 
@@ -33,14 +40,21 @@ const (
 )
 
 func runMock(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "mock", "[-addr HOST:PORT] [-fixtures FILE] [-spec FILE] [-fault NAME] [-rate N] [-slow-by DURATION] | -faults")
+	fs := newFlags(e, "mock", "[-addr HOST:PORT] [-fixtures FILE] [-spec FILE] [-fault NAME] [-rate N] [-slow-by DURATION] [-oauth [-token-ttl DURATION] [-write-fixtures FILE]] [-tls-cert FILE -tls-key FILE] | -faults")
 	addr := fs.String("addr", "127.0.0.1:8089", "address to listen on (port 0 picks a free port)")
 	fixturesPath := fs.String("fixtures", "", "fixtures file to serve instead of the shipped default")
 	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
 	fault := fs.String("fault", "", "break exactly one contract rule (see -faults)")
 	listFaults := fs.Bool("faults", false, "list the faults -fault accepts and exit")
-	rate := fs.Float64("rate", 0, "requests per second per token before 429 (0 = no limit)")
+	rate := fs.Float64("rate", 0, "requests per second per token before 429 (0 = no limit; the tokens of one OAuth role share a limit)")
 	slowBy := fs.Duration("slow-by", mock.DefaultSlowBy, "delay of the slow fault")
+	oauth := fs.Bool("oauth", false, "also serve a Server-to-Server OAuth token endpoint at "+mock.DefaultTokenPath+" for two fixed clients (master, volume_license), and print fixtures that use it")
+	tokenTTL := fs.Duration("token-ttl", mock.DefaultTokenTTL, "with -oauth, the lifetime of issued tokens (whole seconds, at least 1s)")
+	masterSecret := fs.String("client-secret-master", "", "with -oauth, the master client's secret (default: $"+envMasterSecret+", else "+defaultMasterSecret+")")
+	volumeSecret := fs.String("client-secret-volume", "", "with -oauth, the volume_license client's secret (default: $"+envVolumeSecret+", else "+defaultVolumeSecret+")")
+	writeFixtures := fs.String("write-fixtures", "", "with -oauth, write the fixtures for 'contract run -target' to this file instead of printing them")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (with -tls-key)")
+	tlsKey := fs.String("tls-key", "", "the PEM private key of -tls-cert")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,6 +69,16 @@ func runMock(ctx context.Context, e *env, args []string) error {
 		}
 		return tw.Flush()
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	clients, err := mockOAuthClients(*oauth, set, *tokenTTL, *masterSecret, *volumeSecret)
+	if err != nil {
+		return err
+	}
+	tlsConfig, err := loadTLS(*tlsCert, *tlsKey)
+	if err != nil {
+		return err
+	}
 
 	doc, _, err := loadOperation(*specPath)
 	if err != nil {
@@ -65,8 +89,15 @@ func runMock(ctx context.Context, e *env, args []string) error {
 		if fx, err = fixtures.Load(*fixturesPath); err != nil {
 			return usageError("%v", err)
 		}
+		if len(fx.OAuth) > 0 && !*oauth {
+			return usageError("fixtures %s: %s an OAuth client; add -oauth to serve a token endpoint", *fixturesPath, oauthRoles(fx))
+		}
 	}
-	srv, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: *fault, Rate: *rate, SlowBy: *slowBy})
+	cfg := mock.Config{Doc: doc, Fixtures: &fx, Fault: *fault, Rate: *rate, SlowBy: *slowBy}
+	if *oauth {
+		cfg.OAuth = &mock.OAuth{Clients: clients, TTL: *tokenTTL}
+	}
+	srv, err := mock.New(cfg)
 	if err != nil {
 		// The line already starts "contract mock: ".
 		return usageError("%s", strings.TrimPrefix(err.Error(), "mock: "))
@@ -75,17 +106,42 @@ func runMock(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError("cannot listen on %s: %v (pick another -addr)", *addr, err)
 	}
-	printMockBanner(e, ln.Addr().String(), fx, *fault, *rate)
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	base := scheme + "://" + ln.Addr().String()
+	b := mockBanner{base: base, fx: fx, fault: *fault, rate: *rate}
+	if *oauth {
+		o := &oauthBanner{tokenURL: base + mock.DefaultTokenPath, ttl: *tokenTTL, clients: clients, writtenTo: *writeFixtures}
+		o.fixtures = oauthFixturesJSON(fx, o.tokenURL, clients)
+		if *writeFixtures != "" {
+			if err := atomicfile.Write(*writeFixtures, func(w io.Writer) error { _, err := w.Write(o.fixtures); return err }); err != nil {
+				ln.Close()
+				return usageError("-write-fixtures: %v", err)
+			}
+		}
+		b.oauth = o
+	}
+	printMockBanner(e, b)
 
 	hs := &http.Server{
 		Handler:           srv,
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: mockReadHeaderTimeout,
 		ReadTimeout:       mockReadTimeout,
 		WriteTimeout:      mockWriteTimeout + *slowBy,
 		IdleTimeout:       mockIdleTimeout,
 	}
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			// The certificate is in TLSConfig; ServeTLS also offers HTTP/2.
+			served <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		served <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-served:
 		return unreachableError("mock server stopped: %v", err)
@@ -103,36 +159,240 @@ func runMock(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// The mock's two OAuth clients. Their secrets are no real secrets: they
+// have fixed defaults, and are printed as export lines for the fixtures'
+// env:NAME values to read.
+const (
+	masterClientID      = "mock-master-client"
+	masterAccountID     = "mock-master-account"
+	volumeClientID      = "mock-volume-license-client"
+	volumeAccountID     = "mock-volume-license-account"
+	envMasterSecret     = "CONTRACT_MOCK_MASTER_SECRET"
+	envVolumeSecret     = "CONTRACT_MOCK_VOLUME_SECRET"
+	defaultMasterSecret = "mock-master-client-secret"
+	defaultVolumeSecret = "mock-volume-license-client-secret"
+)
+
+// mockOAuthClients checks the OAuth flags and returns the two clients, or
+// nil when -oauth is off.
+func mockOAuthClients(on bool, set map[string]bool, ttl time.Duration, masterSecret, volumeSecret string) ([]mock.OAuthClient, error) {
+	if !on {
+		for _, name := range []string{"token-ttl", "client-secret-master", "client-secret-volume", "write-fixtures"} {
+			if set[name] {
+				return nil, usageError("-%s needs -oauth", name)
+			}
+		}
+		return nil, nil
+	}
+	if ttl < time.Second || ttl%time.Second != 0 {
+		return nil, usageError("-token-ttl %v: want whole seconds, at least 1s (expires_in is in seconds)", ttl)
+	}
+	secret := func(flagName, flagValue, envName, def string) (string, error) {
+		if set[flagName] {
+			if flagValue == "" {
+				return "", usageError("-%s must not be empty", flagName)
+			}
+			return flagValue, nil
+		}
+		if v, ok := os.LookupEnv(envName); ok && v != "" {
+			return v, nil
+		}
+		return def, nil
+	}
+	ms, err := secret("client-secret-master", masterSecret, envMasterSecret, defaultMasterSecret)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := secret("client-secret-volume", volumeSecret, envVolumeSecret, defaultVolumeSecret)
+	if err != nil {
+		return nil, err
+	}
+	return []mock.OAuthClient{
+		{ID: masterClientID, Secret: ms, AccountID: masterAccountID, Role: fixtures.RoleMaster},
+		{ID: volumeClientID, Secret: vs, AccountID: volumeAccountID, Role: fixtures.RoleVolumeLicense},
+	}, nil
+}
+
+// loadTLS loads the -tls-cert/-tls-key pair; nil for plain HTTP.
+func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+	switch {
+	case certFile == "" && keyFile == "":
+		return nil, nil
+	case certFile == "" || keyFile == "":
+		return nil, usageError("-tls-cert and -tls-key go together: give both or neither")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, usageError("-tls-cert %s -tls-key %s: %s", certFile, keyFile, strings.ReplaceAll(err.Error(), "\n", " "))
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// oauthRoles names the fixtures' OAuth roles for a message.
+func oauthRoles(fx fixtures.Fixtures) string {
+	var keys []string
+	for _, role := range []string{fixtures.RoleMaster, fixtures.RoleVolumeLicense} {
+		if _, ok := fx.OAuth[role]; ok {
+			keys = append(keys, "tokens."+role)
+		}
+	}
+	if len(keys) == 1 {
+		return keys[0] + " is"
+	}
+	return strings.Join(keys, " and ") + " are"
+}
+
+// secretEnv is the environment variable the printed fixtures read a
+// client's secret from.
+func secretEnv(c mock.OAuthClient) string {
+	if c.Role == fixtures.RoleMaster {
+		return envMasterSecret
+	}
+	return envVolumeSecret
+}
+
+// oauthFixturesJSON is a fixtures file for the running mock with OAuth:
+// its master and volume_license roles are the mock's clients, with their
+// secrets read from the environment; the rest is the mock's fixtures.
+func oauthFixturesJSON(fx fixtures.Fixtures, tokenURL string, clients []mock.OAuthClient) []byte {
+	type role struct {
+		OAuth fixtures.OAuthClient `json:"oauth"`
+	}
+	roles := map[string]role{}
+	for _, c := range clients {
+		roles[c.Role] = role{fixtures.OAuthClient{TokenURL: tokenURL, AccountID: c.AccountID, ClientID: c.ID, ClientSecret: fixtures.EnvPrefix + secretEnv(c)}}
+	}
+	var paid any = fx.Accounts.Paid
+	if len(fx.Accounts.MorePaid) > 0 {
+		paid = fx.PaidAccounts()
+	}
+	file := struct {
+		Tokens struct {
+			Master        role   `json:"master"`
+			VolumeLicense role   `json:"volume_license"`
+			UnknownUser   string `json:"unknown_user"`
+		} `json:"tokens"`
+		Accounts struct {
+			Paid      any    `json:"paid"`
+			Free      string `json:"free"`
+			SelfPay   string `json:"self_pay"`
+			RoomsBase string `json:"rooms_base"`
+			HasAddon  string `json:"has_addon"`
+			Missing   string `json:"missing"`
+		} `json:"accounts"`
+		HasAddonPlan string `json:"has_addon_plan"`
+	}{}
+	file.Tokens.Master = roles[fixtures.RoleMaster]
+	file.Tokens.VolumeLicense = roles[fixtures.RoleVolumeLicense]
+	file.Tokens.UnknownUser = fx.Tokens.UnknownUser
+	a := fx.Accounts
+	file.Accounts.Paid, file.Accounts.Free, file.Accounts.SelfPay = paid, a.Free, a.SelfPay
+	file.Accounts.RoomsBase, file.Accounts.HasAddon, file.Accounts.Missing = a.RoomsBase, a.HasAddon, a.Missing
+	file.HasAddonPlan = fx.HasAddonPlan
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(file); err != nil {
+		panic("contract mock: fixtures do not marshal: " + err.Error()) // strings only: cannot happen
+	}
+	return buf.Bytes()
+}
+
+// mockBanner is what the mock prints once it listens.
+type mockBanner struct {
+	base  string // scheme://host:port
+	fx    fixtures.Fixtures
+	fault string
+	rate  float64
+	oauth *oauthBanner // nil without -oauth
+}
+
+type oauthBanner struct {
+	tokenURL  string
+	ttl       time.Duration
+	clients   []mock.OAuthClient
+	fixtures  []byte // the fixtures file for the mock with OAuth
+	writtenTo string // where they were written; "" = print them
+}
+
 // printMockBanner prints the address and the roles served. The tokens are
-// the mock's own published test credentials, so printing them is the point.
-func printMockBanner(e *env, addr string, fx fixtures.Fixtures, fault string, rate float64) {
+// the mock's own published test credentials, so printing them is the
+// point; the OAuth client secrets are printed only as export lines for
+// the fixtures' env:NAME values.
+func printMockBanner(e *env, b mockBanner) {
 	w := e.stdout
-	fmt.Fprintf(w, "mock listening on http://%s\n", addr)
+	fx := b.fx
+	fmt.Fprintf(w, "mock listening on %s\n", b.base)
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-	for _, kv := range [][2]string{
+	rows := [][2]string{
 		{"tokens.master", fx.Tokens.Master},
 		{"tokens.volume_license", fx.Tokens.VolumeLicense},
 		{"tokens.unknown_user", fx.Tokens.UnknownUser},
-		{"accounts.paid", fx.Accounts.Paid},
+	}
+	for i, id := range fx.PaidAccounts() {
+		key := "accounts.paid"
+		if i > 0 {
+			key = fmt.Sprintf("accounts.paid[%d]", i)
+		}
+		rows = append(rows, [2]string{key, id})
+	}
+	rows = append(rows, [][2]string{
 		{"accounts.free", fx.Accounts.Free},
 		{"accounts.self_pay", fx.Accounts.SelfPay},
 		{"accounts.rooms_base", fx.Accounts.RoomsBase},
 		{"accounts.has_addon", fx.Accounts.HasAddon},
 		{"accounts.missing", fx.Accounts.Missing},
 		{"has_addon_plan", fx.HasAddonPlan},
-	} {
+	}...)
+	for _, kv := range rows {
+		if kv[1] == "" {
+			continue // a role only an OAuth client plays
+		}
 		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
 	}
 	_ = tw.Flush()
-	if fault != "" {
+	if b.fault != "" {
 		for _, f := range mock.Faults() {
-			if f.Name == fault {
+			if f.Name == b.fault {
 				fmt.Fprintf(w, "fault %s (breaks %s): %s\n", f.Name, f.Breaks, f.Description)
 			}
 		}
 	}
-	if rate > 0 {
-		fmt.Fprintf(w, "rate limit: %g requests per second per token (429 beyond)\n", rate)
+	if b.rate > 0 {
+		fmt.Fprintf(w, "rate limit: %g requests per second per token (429 beyond)\n", b.rate)
+	}
+	if o := b.oauth; o != nil {
+		fmt.Fprintf(w, "oauth token endpoint: %s (tokens expire after %v)\n", o.tokenURL, o.ttl)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, c := range o.clients {
+			fmt.Fprintf(tw, "  %s\tclient_id %s\taccount_id %s\tsecret $%s\n", c.Role, c.ID, c.AccountID, secretEnv(c))
+		}
+		_ = tw.Flush()
+		fmt.Fprintln(w, "the fixtures read the client secrets from the environment; set them with:")
+		for _, c := range o.clients {
+			fmt.Fprintf(w, "export %s=%s\n", secretEnv(c), shellQuote(c.Secret))
+		}
+		if o.writtenTo != "" {
+			fmt.Fprintf(w, "fixtures written to %s: contract run -target %s -fixtures %s\n", o.writtenTo, b.base, o.writtenTo)
+		} else {
+			fmt.Fprintf(w, "fixtures (save as FILE, then: contract run -target %s -fixtures FILE):\n%s", b.base, o.fixtures)
+		}
 	}
 	fmt.Fprintln(w, "stop with Ctrl-C")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/@%+=", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -38,7 +38,7 @@ func TestRunDefaultPassesAgainstMock(t *testing.T) {
 	require.Empty(t, stderr)
 	require.Contains(t, stdout, "target embedded mock, seed ")
 	require.Contains(t, stdout, "\nPASS\n")
-	require.Contains(t, stdout, "error rows reached: 11/12 — not reached: rate_limited")
+	require.Contains(t, stdout, "error rows reached: 11/13 — not reached: token_expired, rate_limited")
 }
 
 // A fault is a finding: exit 1, the greppable line, and a curl command with

@@ -88,8 +88,9 @@ func TestSpecJSON(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
 	require.Equal(t, "accountPlanAddonCreate", got.ID)
-	// The embedded document carries the 12 row ids of the project brief.
-	require.Len(t, got.Errors, 12)
+	// The embedded document carries the 12 row ids of the project brief
+	// and token_expired.
+	require.Len(t, got.Errors, 13)
 	require.Len(t, got.Catalog, 31)
 	require.Len(t, got.Body.Schema["oneOf"], 2)
 	require.Equal(t, "route", got.CheckOrder[0])
