@@ -179,10 +179,10 @@ func checkAccountRole(a string) error {
 	case AccountPaid, AccountFree, AccountSelfPay, AccountRoomsBase, AccountHasAddon, AccountMissing:
 		return nil
 	}
-	if strings.HasPrefix(a, "=") {
+	if _, ok := morePaidIndex(a); ok || strings.HasPrefix(a, "=") {
 		return nil
 	}
-	return fmt.Errorf("request account %q: want paid, free, self_pay, rooms_base, has_addon, missing, or =id", a)
+	return fmt.Errorf("request account %q: want paid, paid.2 (and on), free, self_pay, rooms_base, has_addon, missing, or =id", a)
 }
 
 // Encode returns the entry's file bytes: indented JSON ending in a newline,
@@ -613,7 +613,8 @@ func mayWrite(r Request) bool {
 	case AccountPaid, AccountRoomsBase, AccountHasAddon:
 		return true
 	}
-	return false
+	_, more := morePaidIndex(r.Account)
+	return more
 }
 
 // handlerRequest maps FuzzHandler's path suffix and raw Authorization

@@ -144,6 +144,9 @@ func unsendable(cfg Config, cases []*Case) string {
 	}
 	a := cfg.Fixtures.Accounts
 	ids := map[string]bool{a.Paid: true, a.Free: true, a.SelfPay: true, a.RoomsBase: true, a.HasAddon: true, a.Missing: true}
+	for _, id := range a.MorePaid {
+		ids[id] = true
+	}
 	for _, c := range cases {
 		switch {
 		case c.Req.Path != "" && c.Kind == KindFuzz:

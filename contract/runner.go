@@ -573,13 +573,16 @@ func (r *runner) accountID(role string) (string, error) {
 	case AccountMissing:
 		return a.Missing, nil
 	}
+	if n, ok := morePaidIndex(role); ok && n < len(a.MorePaid) {
+		return a.MorePaid[n], nil
+	}
 	return "", fmt.Errorf("contract: unknown account role %q (want paid, free, self_pay, rooms_base, has_addon, missing, or =id)", role)
 }
 
 // fixtureAccount reports whether id is one of the fixtures' account ids.
 func (r *runner) fixtureAccount(id string) bool {
 	a := r.cfg.Fixtures.Accounts
-	for _, x := range []string{a.Paid, a.Free, a.SelfPay, a.RoomsBase, a.HasAddon, a.Missing} {
+	for _, x := range append([]string{a.Paid, a.Free, a.SelfPay, a.RoomsBase, a.HasAddon, a.Missing}, a.MorePaid...) {
 		if id == x {
 			return true
 		}

@@ -237,7 +237,24 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 // those where adds succeed (spec: any catalog add-on but the one each
 // holds) and that the catalog sweep leaves room on.
 func spareAccounts(fx fixtures.Fixtures) []string {
-	return []string{AccountHasAddon, AccountRoomsBase}
+	var out []string
+	for i := range fx.Accounts.MorePaid {
+		out = append(out, morePaidRole(i))
+	}
+	return append(out, AccountHasAddon, AccountRoomsBase)
+}
+
+// morePaidRole is the account role of the fixtures' i-th paid account
+// after the first: "paid.2", "paid.3", ...
+func morePaidRole(i int) string { return AccountPaid + "." + strconv.Itoa(i+2) }
+
+// morePaidIndex is the inverse of morePaidRole.
+func morePaidIndex(role string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(role, AccountPaid+"."))
+	if !strings.HasPrefix(role, AccountPaid+".") || err != nil || n < 2 {
+		return 0, false
+	}
+	return n - 2, true
 }
 
 // fromGen turns a generated case into a contract case (request and

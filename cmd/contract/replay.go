@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
 )
@@ -61,6 +60,10 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	op, val, fx, tg := setup.op, setup.val, setup.fx, setup.target
+	creds, err := newCredentials(ctx, fx, tg, *timeout)
+	if err != nil {
+		return err
+	}
 	g, err := gen.New(op, gen.Options{Validate: func(b []byte) []spec.Problem { return val.Body(op, bodyMediaType(op), b) }})
 	if err != nil {
 		return usageError("%v", err)
@@ -74,7 +77,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	cfg := contract.Config{
-		Op: op, Validator: val, Fixtures: fx, Target: tg,
+		Op: op, Validator: val, Fixtures: fx, Target: tg, Credentials: credentialsOf(creds),
 		Workers: *workers, Rate: *rate, Timeout: *timeout, MaxResponseTime: *maxRT, MaxShrinks: *maxShrinks,
 		AllowWrites: *allowWrites, Checks: splitList(*checks), SkipChecks: splitList(*skipChecks), Golden: gs,
 	}
@@ -180,11 +183,11 @@ func minimizeFailing(ctx context.Context, w io.Writer, cfg contract.Config, g *g
 }
 
 // saveFindings writes the findings of res to dir as corpus entries (run -save).
-func saveFindings(w io.Writer, dir string, res *contract.Result, fx fixtures.Fixtures) error {
+func saveFindings(w io.Writer, dir string, res *contract.Result, secrets []string) error {
 	if len(res.Findings) == 0 {
 		return nil
 	}
-	saved, err := contract.SaveFindings(dir, res, fx.Secrets())
+	saved, err := contract.SaveFindings(dir, res, secrets)
 	if err != nil {
 		return usageError("-save: %v", err)
 	}

@@ -95,6 +95,10 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	op, val, fx, tg := setup.op, setup.val, setup.fx, setup.target
+	creds, err := newCredentials(ctx, fx, tg, *timeout)
+	if err != nil {
+		return err
+	}
 
 	gs, err := goldenSet(tg, *goldenDir, *update)
 	if err != nil {
@@ -109,6 +113,7 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	cfg.AllowWrites, cfg.Checks, cfg.SkipChecks, cfg.FailFast = *allowWrites, splitList(*checks), splitList(*skipChecks), *failFast
 	cfg.Golden, cfg.UpdateGolden = gs, *update
 	cfg.RatePatience, cfg.RequireEvidence = *patience, *requireCov
+	cfg.Credentials = credentialsOf(creds)
 	if set["max-response-time"] && *maxRT <= 0 {
 		cfg.MaxResponseTime = -1
 	}
@@ -142,7 +147,7 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "golden files written to %s\n", gs)
 	}
 	if *save != "" {
-		if err := saveFindings(e.stdout, *save, res, fx); err != nil {
+		if err := saveFindings(e.stdout, *save, res, allSecrets(fx, creds)); err != nil {
 			return err
 		}
 	}

@@ -192,3 +192,29 @@ func TestStagingCorrectServerPassesThenFullServerIsInconclusive(t *testing.T) {
 	require.Contains(t, stdout, "held before this run on paid: ")
 	require.Equal(t, "INCONCLUSIVE", doc["verdict"])
 }
+
+// The way out of a full staging needs no vendor support: list a fresh paid
+// account in accounts.paid, and the generated valid bodies find room there.
+func TestStagingFreshPaidAccountGivesRoom(t *testing.T) {
+	doc, err := spec.Default()
+	require.NoError(t, err)
+	both := bytes.Replace(fixtures.DefaultJSON(), []byte(`"paid": "sub-paid-0001"`), []byte(`"paid": ["sub-paid-0001", "sub-paid-0101"]`), 1)
+	fx, err := fixtures.Parse("two-paid.json", both)
+	require.NoError(t, err)
+	require.Equal(t, []string{"sub-paid-0101"}, fx.Accounts.MorePaid)
+	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
+	require.NoError(t, err)
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+
+	code, stdout, stderr, _ := stagingRun(t, srv.URL) // fills sub-paid-0001, has_addon and rooms_base
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	code, _, _, _ = stagingRun(t, srv.URL)
+	require.Equal(t, exitFindings, code, "full: inconclusive")
+
+	fxPath := filepath.Join(t.TempDir(), "two-paid.json")
+	require.NoError(t, os.WriteFile(fxPath, both, 0o644))
+	code, stdout, stderr, rep := stagingRun(t, srv.URL, "-fixtures", fxPath)
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	require.Positive(t, rep["created_generated"])
+}
