@@ -212,8 +212,10 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
 	}
 	if repro := findingRepro(f); repro != "" {
 		if strings.Contains(repro, TokenVar) {
-			if role := tokenRole(f.Example); role != "" {
-				fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture\n", ind, role)
+			if f.Example != nil && f.Example.Case != nil && f.Example.Case.Req.Token == TokenExpiredMaster {
+				fmt.Fprintf(b, "%stoken: set TOKEN to a tokens.master token past its expires_in\n", ind)
+			} else if role := tokenRole(f.Example); role != "" {
+				fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture (for an OAuth role, a token fetched for its client)\n", ind, role)
 			} else if lit := literalToken(f.Example); lit != "" {
 				// Made-up credentials are no secret; the repro still reads
 				// $TOKEN so that no command line ever carries a real one.
@@ -271,7 +273,7 @@ func tokenRole(ex *Exchange) string {
 // literalToken is the made-up credential a case sent instead of a fixture
 // role, "" when it sent a role or none.
 func literalToken(ex *Exchange) string {
-	if ex == nil || ex.Case == nil || tokenRole(ex) != "" || ex.Case.Req.Token == TokenNone {
+	if ex == nil || ex.Case == nil || tokenRole(ex) != "" || ex.Case.Req.Token == TokenNone || ex.Case.Req.Token == TokenExpiredMaster {
 		return ""
 	}
 	return ex.Case.Req.Token
