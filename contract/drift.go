@@ -20,6 +20,8 @@ type DriftSide struct {
 	Target   Target
 	Fixtures fixtures.Fixtures // the roles on this target
 	Name     string            // as shown to users; "" = Target.Name
+	// Credentials fetch this target's OAuth tokens; nil sends the fixtures'.
+	Credentials Credentials
 }
 
 func (s DriftSide) name() string {
@@ -129,7 +131,7 @@ func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
 				own[k] = cloneCase(c)
 			}
 			jc := Config{
-				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Target: s.Target, Seed: cfg.Seed,
+				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Credentials: s.Credentials, Target: s.Target, Seed: cfg.Seed,
 				Workers: cfg.Workers, Rate: cfg.Rate, Timeout: cfg.Timeout, MaxRequests: cfg.MaxRequests,
 				AllowWrites: true, Checks: []string{CheckNoServerError}, MaxResponseTime: -1,
 			}

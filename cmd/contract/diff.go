@@ -66,7 +66,11 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 			return contract.DriftSide{}, err
 		}
 		tg, err := makeTarget(doc, fx, url, fault, *timeout, *caFile)
-		return contract.DriftSide{Target: tg, Fixtures: fx}, err
+		if err != nil {
+			return contract.DriftSide{}, err
+		}
+		creds, err := newCredentials(ctx, fx, tg, *timeout)
+		return contract.DriftSide{Target: tg, Fixtures: fx, Credentials: credentialsOf(creds)}, err
 	}
 	sa, err := side(*a, *fxA, *faultA)
 	if err != nil {
