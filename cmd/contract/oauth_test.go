@@ -36,7 +36,8 @@ type oauthStaging struct {
 // newOAuthStaging starts it with tokens living ttl; with lie, the token
 // endpoint says they live an hour (the client then meets "Access token is
 // expired." in flight, as with a clock skew or an early revocation).
-func newOAuthStaging(t *testing.T, ttl time.Duration, lie bool) *oauthStaging {
+// Each wrap, when given, wraps the whole server's handler.
+func newOAuthStaging(t *testing.T, ttl time.Duration, lie bool, wrap ...func(http.Handler) http.Handler) *oauthStaging {
 	t.Helper()
 	doc, err := spec.Default()
 	require.NoError(t, err)
@@ -46,7 +47,7 @@ func newOAuthStaging(t *testing.T, ttl time.Duration, lie bool) *oauthStaging {
 	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx, OAuth: &mock.OAuth{Clients: clients, TTL: ttl}})
 	require.NoError(t, err)
 	s := &oauthStaging{}
-	s.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != mock.DefaultTokenPath {
 			// The API lives under a base path, as the vendor's does.
 			if !strings.HasPrefix(r.URL.Path, "/v2/") {
@@ -78,7 +79,11 @@ func newOAuthStaging(t *testing.T, ttl time.Duration, lie bool) *oauthStaging {
 		w.Header().Del("Content-Length")
 		w.WriteHeader(rec.Code)
 		w.Write(body)
-	}))
+	})
+	for _, f := range wrap {
+		h = f(h)
+	}
+	s.srv = httptest.NewTLSServer(h)
 	t.Cleanup(s.srv.Close)
 	dir := t.TempDir()
 	s.caFile = filepath.Join(dir, "ca.pem")
