@@ -319,7 +319,9 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 				// The result comes with the error, so that reports say why.
 				reason := fmt.Sprintf("%s did not answer: %v", r.target.Name, unwrapURLError(e))
 				r.abort(reason)
-				r.skipN(reason, len(send)-1)
+				if n := len(send) - 1; n > 0 {
+					r.skipN(reason, n)
+				}
 				if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
 					r.skipN("stateful sequences: "+reason, r.cfg.Sequences)
 				}
