@@ -48,9 +48,17 @@ func parseAnswer(ex *Exchange) answer {
 	return a
 }
 
+// maxJSONDepth is the deepest nesting of arrays and objects an answer may
+// have to be decoded. The contract's bodies are a few levels deep (an
+// object holding a list of plan objects, spec/addons.yaml), while a
+// decoder, and libopenapi-validator's schema walk even more so, spends
+// memory on every level of a body nested 100,000 deep.
+const maxJSONDepth = 64
+
 // decodeJSON decodes exactly one JSON value, numbers kept as json.Number.
+// A body nested deeper than maxJSONDepth is not decoded.
 func decodeJSON(b []byte) (any, bool) {
-	if len(bytes.TrimSpace(b)) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 || jsonTooDeep(b, maxJSONDepth) {
 		return nil, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -63,6 +71,39 @@ func decodeJSON(b []byte) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// jsonTooDeep reports whether b, read as JSON, opens more than max arrays
+// and objects inside one another. It is one pass over the bytes, skipping
+// strings (brackets inside them do not count) and decoding nothing, so it
+// is cheap enough to run before any decoder; b need not be valid JSON.
+func jsonTooDeep(b []byte, max int) bool {
+	depth := 0
+	inString, escaped := false, false
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth++; depth > max {
+				return true
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return false
 }
 
 // placeholderRE finds "{name}" placeholders in message templates.

@@ -117,9 +117,9 @@ type Exchange struct {
 	URL       string      // the full URL as sent (account ids are not secrets)
 	ReqHeader http.Header // request headers as sent, every token replaced by "$TOKEN"
 	Header    http.Header // response header
-	Status    int         // 0 when no answer came
-	Body      []byte      // response body (capped)
-	Err       error       // transport error: refused, reset, timeout
+	Status    int         // 0 when no answer came (kept when the answer was refused unread)
+	Body      []byte      // response body, at most 64 KiB; a run drops it once judged unless a finding shows it
+	Err       error       // transport error (refused, reset, timeout) or a refused answer (ErrAnswerTooLarge, ErrAnswerTooDeep)
 	Elapsed   time.Duration
 	Retries   int // 429 answers retried before this one
 	// Throttled holds the 429 answers to this case before this one: each

@@ -182,7 +182,7 @@ func checkAccountRole(a string) error {
 	if _, ok := morePaidIndex(a); ok || strings.HasPrefix(a, "=") {
 		return nil
 	}
-	return fmt.Errorf("request account %q: want paid, paid.2 (and on), free, self_pay, rooms_base, has_addon, missing, or =id", a)
+	return fmt.Errorf("request account %q: want paid, free, self_pay, rooms_base, has_addon, missing, paid.N (a further paid account), or =id", a)
 }
 
 // Encode returns the entry's file bytes: indented JSON ending in a newline,

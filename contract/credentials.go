@@ -129,12 +129,13 @@ func (r *runner) redactFindings(fs []Finding) {
 			f.Steps[k] = str(s)
 		}
 		if ex := f.Example; ex != nil {
-			cp := *ex
-			cp.Body = []byte(str(string(ex.Body)))
-			cp.Header = replaceInHeader(ex.Header, str)
-			cp.ReqHeader = replaceInHeader(ex.ReqHeader, str)
-			cp.URL = str(ex.URL)
-			f.Example = &cp
+			// In place: the example is the finding's own, kept for it.
+			if ex.Body != nil {
+				ex.Body = []byte(str(string(ex.Body)))
+			}
+			ex.Header = replaceInHeader(ex.Header, str)
+			ex.ReqHeader = replaceInHeader(ex.ReqHeader, str)
+			ex.URL = str(ex.URL)
 		}
 		if f.Shrunk != nil {
 			f.Shrunk = []byte(str(string(f.Shrunk)))

@@ -26,34 +26,24 @@ type group struct {
 // stateful property already shrank it.
 var noShrink = map[string]bool{CheckGolden: true, CheckResponseTime: true, CheckStateModel: true}
 
-// findings groups the failures of recs by (check, row): a count, the
-// smallest failing example (shrunk when it is a generated case and
-// cfg.Shrink), its diff and a curl command. Findings come in check order,
-// then by row.
-func (r *runner) findings(ctx context.Context, recs []*record) []Finding {
-	groups := map[groupKey]*group{}
-	for _, rec := range recs {
-		for _, f := range rec.fails {
-			k := groupKey{f.Check, f.Row}
-			g := groups[k]
-			if g == nil {
-				g = &group{key: k}
-				groups[k] = g
-			}
-			g.count++
-			if g.example == nil || smaller(rec, g.example) {
-				g.example, g.failure = rec, f
-			}
-		}
-	}
+// findings turns the run's groups (see runner.group) into findings: a
+// count, the smallest failing example (shrunk when it is a generated case
+// and cfg.Shrink), its diff and a curl command. Findings come in check
+// order, then by row. Shrinking shares the run's resend budget
+// (takeResend) and stops after shrinkTime.
+func (r *runner) findings(ctx context.Context) []Finding {
+	ctx, cancel := context.WithTimeout(ctx, r.shrinkTime())
+	defer cancel()
 	order := map[string]int{}
 	for i, id := range CheckIDs() {
 		order[id] = i
 	}
-	list := make([]*group, 0, len(groups))
-	for _, g := range groups {
+	r.mu.Lock()
+	list := make([]*group, 0, len(r.groups))
+	for _, g := range r.groups {
 		list = append(list, g)
 	}
+	r.mu.Unlock()
 	sort.Slice(list, func(i, j int) bool {
 		a, b := list[i].key, list[j].key
 		if a.check != b.check {
@@ -100,7 +90,8 @@ func smaller(a, b *record) bool {
 
 // shrink minimises a generated example with the generator's shrinker,
 // resending each candidate (to a fresh embedded server, where there is
-// one) and keeping it while the same check still fails for the same row.
+// one) and keeping it while the same check still fails for the same row,
+// at most cfg.MaxShrinks times and while the run's resend budget lasts.
 // It returns the shrunk body and its exchange, or nils when the example is
 // not a generated case, writes are not allowed, or nothing got smaller.
 func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte, *Exchange) {
@@ -117,7 +108,7 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 	tries := 0
 	var lastEx *Exchange
 	stillFails := func(gc gen.Case) bool {
-		if tries >= r.cfg.MaxShrinks || ctx.Err() != nil {
+		if tries >= r.cfg.MaxShrinks || ctx.Err() != nil || !r.takeResend() {
 			return false
 		}
 		tries++
@@ -140,8 +131,7 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 		if err != nil || got == nil {
 			return false
 		}
-		_, fails := applyChecks(r.checks, r.judgement(got))
-		for _, f := range fails {
+		for _, f := range r.judge(got, -1).fails {
 			if f.Check == key.check && f.Row == key.row {
 				lastEx = got
 				return true

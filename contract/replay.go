@@ -58,12 +58,21 @@ func (o *EntryOutcome) Fails(check, row string) bool {
 // Replay sends each entry to cfg.Target (an embedded target afresh for
 // every entry, so entries never see each other's state) and judges it with
 // the same checks as a run. An error means the replay could not go on: a
-// bad configuration, or a target that does not answer (ErrUnreachable).
+// bad configuration (and a nil result), or a target that does not answer
+// (ErrUnreachable), in which case the result is returned too, aborted:
+// the entries replayed so far, the one that went unanswered and those
+// left skipped, so that reports can still be written.
 func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, error) {
 	start := time.Now()
 	out := &ReplayResult{}
 	var results []*Result
+	var unreachable error // the target's, once it did not answer
+	var aborted string    // why, as the result says it
 	for _, e := range entries {
+		if unreachable != nil {
+			out.Entries = append(out.Entries, EntryOutcome{Entry: e, Skipped: aborted})
+			continue
+		}
 		o := EntryOutcome{Entry: e}
 		if ctx.Err() != nil {
 			o.Skipped = "replay interrupted"
@@ -77,8 +86,17 @@ func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, e
 			continue
 		}
 		res, _, err := Judge(ctx, cfg, cases)
-		if err != nil {
+		if err != nil && res == nil {
 			return nil, fmt.Errorf("%s: %w", entryName(e), err)
+		}
+		if err != nil {
+			// The target did not answer: this entry and the rest are not
+			// judged; the unanswered request is the result's finding.
+			unreachable, aborted = fmt.Errorf("%s: %w", entryName(e), err), res.Aborted
+			results = append(results, res)
+			o.Skipped = aborted
+			out.Entries = append(out.Entries, o)
+			continue
 		}
 		results = append(results, res)
 		pause(ctx, cfg)
@@ -97,7 +115,7 @@ func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, e
 	if ctx.Err() != nil && out.Result.Aborted == "" {
 		out.Result.Aborted = "interrupted: " + ctx.Err().Error()
 	}
-	return out, nil
+	return out, unreachable
 }
 
 // pause keeps the rate limit across Judge calls: each call paces its own

@@ -119,14 +119,28 @@ func TestReplaySkipsUnsafeOnRemote(t *testing.T) {
 	require.Equal(t, 1, rr.Result.Sent)
 }
 
-// A target that does not answer stops the replay with ErrUnreachable.
+// A target that does not answer stops the replay with ErrUnreachable, and
+// with a result, aborted, in which the entry sent and those after it are
+// skipped (not judged) and the unanswered request is the finding.
 func TestReplayUnreachable(t *testing.T) {
 	tg, err := contract.Remote("http://127.0.0.1:1", 0)
 	require.NoError(t, err)
-	e := &contract.Entry{Name: "x", Case: &contract.Case{ID: "x", Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
-		Req: contract.Request{Account: "missing", Token: "master"}}}
-	_, err = contract.Replay(context.Background(), replayConfig(t, tg), []*contract.Entry{e})
+	entry := func(name string) *contract.Entry {
+		return &contract.Entry{Name: name, Case: &contract.Case{ID: name, Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
+			Req: contract.Request{Account: "missing", Token: "master"}}}
+	}
+	rr, err := contract.Replay(context.Background(), replayConfig(t, tg), []*contract.Entry{entry("x"), entry("y")})
 	require.ErrorIs(t, err, contract.ErrUnreachable)
+	require.NotNil(t, rr)
+	require.Contains(t, rr.Result.Aborted, "http://127.0.0.1:1 did not answer")
+	require.Len(t, rr.Entries, 2)
+	for _, o := range rr.Entries {
+		require.Equal(t, rr.Result.Aborted, o.Skipped, o.Entry.Name)
+	}
+	require.Zero(t, rr.Failed())
+	require.Equal(t, 1, rr.Result.Sent)
+	require.Len(t, rr.Result.Findings, 1)
+	require.Equal(t, contract.CheckNoServerError, rr.Result.Findings[0].Check)
 }
 
 // Minimising keeps the same check failing for the same row and drops the

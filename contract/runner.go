@@ -24,6 +24,20 @@ import (
 // answer its first requests (refused, no such host, timeout).
 var ErrUnreachable = errors.New("target unreachable")
 
+// Answers the runner refuses to judge. Each is the Err of its exchange
+// (whose Status and Header are kept, its Body dropped) and a
+// no-server-error failure: the contract's answers are a few KB and a
+// handful of levels deep (a 201 is the account's PlanSet, some thirty
+// catalog places at most, spec/addons.yaml), so an answer past these limits
+// is a broken server. The limits are set by what judging costs:
+// encoding/json and libopenapi-validator each decode a body into a tree
+// many times its size. A run answered 63 KB every time took three times a
+// healthy run's time and 100 MB; answered 250 KB, fourteen times and 190 MB.
+var (
+	ErrAnswerTooLarge = fmt.Errorf("answer body over %d KiB: not judged", maxAnswerBytes>>10)
+	ErrAnswerTooDeep  = fmt.Errorf("answer body nested deeper than %d: not judged", maxJSONDepth)
+)
+
 // Defaults of a Config's zero fields.
 const (
 	DefaultValid           = 150
@@ -42,9 +56,9 @@ const (
 
 // Limits of sending.
 const (
-	maxAnswerBytes  = 1 << 20 // response bytes kept per exchange
-	maxDialFailures = 10      // consecutive refused or unreachable requests that abort a run
-	maxTimeouts     = 3       // consecutive timed-out requests that abort a run
+	maxAnswerBytes  = 64 << 10 // answer bytes read per exchange (inflated, when the transport decompresses); more is ErrAnswerTooLarge
+	maxDialFailures = 10       // consecutive refused or unreachable requests that abort a run
+	maxTimeouts     = 3        // consecutive timed-out requests that abort a run
 )
 
 // Config configures a run. Zero fields take the documented defaults.
@@ -83,7 +97,7 @@ type Config struct {
 
 	Progress   io.Writer // when set, a progress line is kept up to date on it (a terminal)
 	Shrink     bool      // shrink the example of each finding on a generated case
-	MaxShrinks int       // resends per shrunk finding; 0 = DefaultMaxShrinks
+	MaxShrinks int       // resends per shrunk finding (the run's resends are capped at maxResends in all); 0 = DefaultMaxShrinks
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -145,7 +159,12 @@ type runner struct {
 	total    atomic.Int64
 	dialFail atomic.Int64 // consecutive requests refused or unreachable
 	hung     atomic.Int64 // consecutive requests that timed out
+	resends  atomic.Int64 // requests spent shrinking (findings and sequences), against maxResends
 	cancel   context.CancelFunc
+
+	// keepAnswers keeps every exchange's answer (Judge hands them all to
+	// its caller); a run keeps only those its findings show.
+	keepAnswers bool
 
 	mu        sync.Mutex
 	records   []*record
@@ -157,9 +176,12 @@ type runner struct {
 	start     time.Time
 	stopped   string               // why sending stopped early on purpose (-fail-fast, -max-requests)
 	detected  map[string]Detection // per check, its first failure in time
+	groups    map[groupKey]*group  // failures by (check, row), grouped as records come in
+	alike     alikeRun             // the requests that failed the same way, latest last
 }
 
-// record is one judged exchange.
+// record is one judged exchange. Once judged, a record keeps its answer's
+// body and header only while it is the example of a finding.
 type record struct {
 	pos       int // position in the run's case order, for deterministic reports
 	ex        *Exchange
@@ -167,9 +189,10 @@ type record struct {
 	fails     []Failure
 	throttled bool     // a 429 the case did not ask for, judged only as an answer
 	unjudged  string   // why the case was not judged (its last answer was such a 429); "" when judged
-	row       string   // the error row the answer matched, "" for none
+	row       string   // the error row the answer matched, for coverage ("" when none)
 	created   bool     // the answer was a 201
 	shown     []string // codes the case added that a 201 showed at their catalog place
+	examples  int      // groups this record is the example of
 }
 
 // errBudget means -max-requests is spent.
@@ -207,7 +230,7 @@ func newRunner(cfg Config) (*runner, error) {
 	r := &runner{
 		cfg: cfg, checks: checks, target: t, thr: newThrottle(rate, cfg.RatePatience), pace: pace,
 		ledger: newLedger(cfg.Fixtures), mt: mt,
-		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{},
+		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{}, groups: map[groupKey]*group{},
 	}
 	if cfg.Op.Body != nil && cfg.Op.Body.Schema != nil {
 		opts := gen.Options{}
@@ -225,9 +248,18 @@ func newRunner(cfg Config) (*runner, error) {
 // the scenarios one at a time (the first is the probe that the target
 // answers), then the other cases on cfg.Workers goroutines (cases that
 // depend on an account's plans in order on that account's lane), then the
-// stateful sequences. An error means the run could not start (bad config,
-// or a target that does not answer: ErrUnreachable); a run that stopped
-// early says why in Result.Aborted.
+// stateful sequences. An error means the run could not start: a bad
+// config (and a nil Result), or a target that does not answer its first
+// request (ErrUnreachable), in which case the Result is returned too, its
+// Aborted saying why and its findings holding that first exchange, so
+// that reports can still be written. A run that stopped early says why in
+// Result.Aborted.
+//
+// A run holds on to little of what it sends: an answer is read up to
+// maxAnswerBytes, and its body is dropped once judged unless a finding
+// shows it. A target that fails maxSameFailures requests in a row the same
+// way, whatever they asked, aborts the run, and shrinking spends at most
+// maxResends requests and about as long as sending took.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	r, err := newRunner(cfg)
 	if err != nil {
@@ -248,12 +280,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // their account's lane, their expectations predicted afresh from the plan
 // model; others on cfg.Workers goroutines) and judges them with the same
 // checks as Run. It is what replaying saved cases needs: the result and
-// every exchange, in the order of cases (nil where a case was not sent).
+// every exchange, in the order of cases (nil where a case was not sent),
+// each with its answer. Errors are Run's.
 func Judge(ctx context.Context, cfg Config, cases []*Case) (*Result, []*Exchange, error) {
 	r, err := newRunner(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
+	r.keepAnswers = true
 	return r.run(ctx, nil, cases, false)
 }
 
@@ -294,10 +328,20 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 			return nil, nil, err
 		}
 		if rec != nil {
-			if e := rec.ex.Err; e != nil && (isDialError(e) || isTimeout(e)) {
-				return nil, nil, fmt.Errorf("%w: %s did not answer: %v", ErrUnreachable, r.target.Name, unwrapURLError(e))
-			}
 			exchanges[i] = rec.ex
+			if e := rec.ex.Err; e != nil && (isDialError(e) || isTimeout(e)) {
+				// The result comes with the error, so that reports say why.
+				reason := fmt.Sprintf("%s did not answer: %v", r.target.Name, unwrapURLError(e))
+				r.abort(reason)
+				if n := len(send) - 1; n > 0 {
+					r.skipN(reason, n)
+				}
+				if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
+					r.skipN("stateful sequences: "+reason, r.cfg.Sequences)
+				}
+				stopProgress()
+				return r.result(ctx, start, len(all)), exchanges, fmt.Errorf("%w: %s", ErrUnreachable, reason)
+			}
 		}
 		k = 1
 	}
@@ -459,11 +503,25 @@ func (r *runner) exec(ctx context.Context, t Target, c *Case, pos int) (*record,
 	return rec, nil
 }
 
-// judge applies the run's checks to ex. A 429 the case did not ask for
-// is judged only as an answer (answerChecks): the target did not answer
-// the case, so nothing it expected is passed or failed. When it is the
-// case's last answer, the case is unjudged.
+// judge applies the run's checks to ex. An answer refused unread (see
+// refused) is judged by no-server-error alone, the reason its detail:
+// every other check needs the body, and "no answer", what no-server-error
+// says of an exchange with an error, would be wrong. A 429 the case did
+// not ask for is judged only as an answer (answerChecks): the target did
+// not answer the case, so nothing it expected is passed or failed. When
+// it is the case's last answer, the case is unjudged.
 func (r *runner) judge(ex *Exchange, pos int) *record {
+	rec := &record{pos: pos, ex: ex}
+	if refused(ex.Err) {
+		for _, c := range r.checks {
+			if c.ID() == CheckNoServerError {
+				rec.applied = []string{CheckNoServerError}
+				rec.fails = []Failure{{Check: CheckNoServerError, Row: expectKey(ex.Case), Detail: fmt.Sprintf("status %d: %v", ex.Status, ex.Err)}}
+				break
+			}
+		}
+		return rec
+	}
 	j := r.judgement(ex)
 	if ex.Status == http.StatusTooManyRequests && ex.Case.Expect.Row != rowRateLimited {
 		var checks []Check
@@ -472,16 +530,21 @@ func (r *runner) judge(ex *Exchange, pos int) *record {
 				checks = append(checks, c)
 			}
 		}
-		applied, fails := applyChecks(checks, j)
-		rec := &record{pos: pos, ex: ex, applied: applied, fails: fails, throttled: true}
+		rec.applied, rec.fails = applyChecks(checks, j)
+		rec.throttled = true
 		rec.seen(r.cfg.Op, j.answer())
 		rec.unjudged = fmt.Sprintf("still 429 after %d tries", ex.Retries+1)
 		return rec
 	}
-	applied, fails := applyChecks(r.checks, j)
-	rec := &record{pos: pos, ex: ex, applied: applied, fails: fails}
+	rec.applied, rec.fails = applyChecks(r.checks, j)
 	rec.seen(r.cfg.Op, j.answer())
 	return rec
+}
+
+// refused reports whether err is that of an answer the runner would not
+// read whole or decode.
+func refused(err error) bool {
+	return errors.Is(err, ErrAnswerTooLarge) || errors.Is(err, ErrAnswerTooDeep)
 }
 
 // seen notes what the answer shows for coverage, so that the body need not
@@ -519,17 +582,61 @@ func (r *runner) judgement(ex *Exchange) *Judgement {
 	}
 }
 
-// answer parses the record's response.
+// answer parses the record's response; it is called before add, which may
+// drop the body.
 func (rec *record) answer() answer { return parseAnswer(rec.ex) }
 
+// add keeps a judged record: its failures join their groups, its answer
+// is dropped unless it is a group's example, and a target failing request
+// after request alike aborts the run.
 func (r *runner) add(rec *record) {
 	r.mu.Lock()
 	r.records = append(r.records, rec)
 	r.detect(rec)
+	r.group(rec)
+	abort := r.alike.note(rec.ex)
 	r.mu.Unlock()
+	if abort != "" {
+		r.abort(fmt.Sprintf("%s failed %d requests in a row the same way, whatever they asked: %s", r.target.Name, maxSameFailures, r.redact(abort)))
+	}
 	if r.cfg.FailFast && len(rec.fails) > 0 {
 		r.stop("stopped at the first finding (-fail-fast)")
 	}
+}
+
+// group adds rec's failures to their groups. A group's example is its
+// smallest failing record (see smaller), so the groups come out the same
+// whatever order records arrive in; a record that is no group's example
+// any more loses its answer. r.mu is held.
+func (r *runner) group(rec *record) {
+	for _, f := range rec.fails {
+		k := groupKey{f.Check, f.Row}
+		g := r.groups[k]
+		if g == nil {
+			g = &group{key: k}
+			r.groups[k] = g
+		}
+		g.count++
+		if g.example == nil || smaller(rec, g.example) {
+			if old := g.example; old != nil {
+				old.examples--
+				r.release(old)
+			}
+			g.example, g.failure = rec, f
+			rec.examples++
+		}
+	}
+	r.release(rec)
+}
+
+// release drops the answer of a record no finding shows: judging is done
+// with it (golden files included, compared or written while judging), and
+// coverage kept its row. Judge's exchanges keep theirs. r.mu is held.
+func (r *runner) release(rec *record) {
+	if rec.examples > 0 || r.keepAnswers {
+		return
+	}
+	rec.ex.Body, rec.ex.Header = nil, nil
 }
 
 func (r *runner) skip(reason string) { r.skipN(reason, 1) }
@@ -760,7 +867,9 @@ func (r *runner) authorize(c *Case, header http.Header, tok string) http.Header 
 	return shown
 }
 
-// roundTrip makes one HTTP request of c and records it.
+// roundTrip makes one HTTP request of c and records it. An answer over
+// maxAnswerBytes, or nested deeper than maxJSONDepth, is recorded without
+// its body, refused (ErrAnswerTooLarge, ErrAnswerTooDeep).
 func (r *runner) roundTrip(ctx context.Context, t Target, c *Case, method, u string, header, shown http.Header) *Exchange {
 	ex := &Exchange{Case: c, Method: method, URL: u, ReqHeader: shown}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
@@ -778,14 +887,30 @@ func (r *runner) roundTrip(ctx context.Context, t Target, c *Case, method, u str
 		ex.Err = err
 		return ex
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
+	// At most maxAnswerBytes are read, then the body is closed, which
+	// closes the connection of a body not read to its end: a server that
+	// streams gigabytes is cut off, never drained. resp.Body is the
+	// inflating reader when the transport decompresses (see Remote), so
+	// the cap counts inflated bytes.
+	var body []byte
+	if resp.ContentLength > maxAnswerBytes {
+		err = ErrAnswerTooLarge
+	} else if body, err = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1)); err == nil && len(body) > maxAnswerBytes {
+		body, err = nil, ErrAnswerTooLarge
+	}
 	resp.Body.Close()
 	ex.Elapsed = time.Since(start)
-	ex.Status, ex.Header, ex.Body = resp.StatusCode, resp.Header, body
-	if err != nil {
+	ex.Status, ex.Header = resp.StatusCode, resp.Header
+	switch {
+	case errors.Is(err, ErrAnswerTooLarge):
+		ex.Err = err
+	case err != nil:
 		ex.Err = fmt.Errorf("reading the answer: %w", err)
 		ex.Status = 0
+	case jsonTooDeep(body, maxJSONDepth):
+		ex.Err = ErrAnswerTooDeep
+	default:
+		ex.Body = body
 	}
 	return ex
 }
@@ -869,7 +994,7 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	for _, id := range res.Checks {
 		res.Stats = append(res.Stats, *stats[id])
 	}
-	res.Findings = r.findings(ctx, recs)
+	res.Findings = r.findings(ctx)
 	r.redactFindings(res.Findings)
 	res.Coverage = r.coverage(recs)
 	res.Sent = int(r.sent.Load())

@@ -20,6 +20,7 @@ import (
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/golden"
+	"github.com/addons-contract/contract/internal/hostile"
 	"github.com/addons-contract/contract/mock"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -209,7 +210,9 @@ func TestGoldenFilesAreStableAndCompared(t *testing.T) {
 	require.Equal(t, "missing", res.Findings[0].Row)
 }
 
-// A target that does not answer stops the run at once with ErrUnreachable.
+// A target that does not answer stops the run at once with ErrUnreachable,
+// and with a result, aborted, that says so and holds the probe's finding,
+// so that reports can still be written.
 func TestUnreachableTarget(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -221,10 +224,14 @@ func TestUnreachableTarget(t *testing.T) {
 		start := time.Now()
 		res, err := contract.Run(context.Background(), smallConfig(t, tg))
 		require.ErrorIs(t, err, contract.ErrUnreachable)
-		require.Nil(t, res)
 		require.Less(t, time.Since(start), 3*time.Second)
 		require.Equal(t, 1, strings.Count(err.Error(), "\n")+1, "one line: %q", err)
 		require.Contains(t, err.Error(), base)
+		require.NotNil(t, res, "the result comes with the error")
+		require.Contains(t, res.Aborted, base+" did not answer")
+		require.Equal(t, 1, res.Sent)
+		require.Equal(t, map[string]bool{contract.CheckNoServerError: true}, checksFound(res), findingLines(res))
+		require.False(t, res.Passed())
 	}
 }
 
@@ -264,6 +271,44 @@ func TestHangingServerAbortsTheRun(t *testing.T) {
 	require.True(t, checksFound(res)[contract.CheckNoServerError], "the hang itself is a finding:\n%s", findingLines(res))
 	require.Eventually(t, func() bool { return hanging.Load() == 0 }, 2*time.Second, 10*time.Millisecond,
 		"every request of the run was given up when Run returned (%d still open)", hanging.Load())
+}
+
+// A server that fails every request the same way, whatever it asks for,
+// aborts the run after 20 in a row: the rest is not sent, the findings so
+// far are reported, and no finding is shrunk by resending.
+func TestServerFailingAlikeAbortsTheRun(t *testing.T) {
+	var hits atomic.Int32
+	h := hostile.ResetMidBody()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tg, err := contract.Remote(srv.URL, 5*time.Second)
+	require.NoError(t, err)
+	cfg := smallConfig(t, tg)
+	cfg.Rate, cfg.AllowWrites, cfg.Shrink = -1, true, true
+	res := run(t, cfg)
+	require.Contains(t, res.Aborted, srv.URL+" failed 20 requests in a row the same way, whatever they asked: no answer: ")
+	require.Contains(t, res.Aborted, "connection reset by peer")
+	require.Less(t, res.Sent, 20+cfg.Workers+1, "sending stopped at the 20th (bar the requests in flight)")
+	require.Equal(t, res.Sent, int(hits.Load()), "nothing was resent to shrink")
+	require.Equal(t, map[string]bool{contract.CheckNoServerError: true}, checksFound(res), findingLines(res))
+	var skipped int
+	for _, s := range res.Skipped {
+		skipped += s.Count
+	}
+	require.Positive(t, skipped)
+}
+
+// A server that breaks one kind of request, however many in a row, is
+// being found out, not broken: the run goes on. Here every 201 due is a
+// dropped connection, and the success scenarios come one after another.
+func TestServerFailingOneKindIsNotAborted(t *testing.T) {
+	res := run(t, smallConfig(t, mockTarget(t, "drop-connection", 0)))
+	require.Empty(t, res.Aborted)
+	require.Empty(t, res.Skipped)
+	require.True(t, checksFound(res)[contract.CheckNoServerError], findingLines(res))
 }
 
 // A 429 is retried after its Retry-After, and the answer after it judged.

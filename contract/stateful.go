@@ -225,6 +225,12 @@ func (s *stateStep) Run(sut commands.SystemUnderTest) commands.Result {
 	if run.skipped || m.ctx.Err() != nil {
 		return &stepResult{run: run}
 	}
+	if !run.recording && !m.r.takeResend() {
+		// The run's resend budget is spent: the candidate is not sent, so
+		// it does not fail, and gopter keeps the smallest that did.
+		run.skipped = true
+		return &stepResult{run: run}
+	}
 	c := &Case{
 		ID:   fmt.Sprintf("state/%03d/%02d", run.seq, len(run.log)),
 		Kind: KindState, Writes: true, Stateful: true, Adds: s.adds,
@@ -301,24 +307,28 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 		know.learn(m.r.cfg.Op, s.account, s.adds, rec.answer())
 	}
 	run.log = append(run.log, fmt.Sprintf("POST %s %s -> %s", s.account, s.body, answerLine(res.ex)))
-	if run.recording {
-		m.r.add(rec)
-		m.r.mu.Lock()
-		m.r.stateRuns++
-		m.r.mu.Unlock()
-	}
 	var bad []Failure
 	for _, f := range rec.fails {
 		if modelChecks[f.Check] {
 			bad = append(bad, f)
 		}
 	}
+	if len(bad) > 0 && !run.failed {
+		// A copy, taken before add: add drops the answer of a recorded
+		// exchange that is no finding's example, and this one is the
+		// counterexample's.
+		ex := *res.ex
+		run.failed, run.failStep, run.failures = true, &ex, bad
+		run.failAt = len(run.log)
+	}
+	if run.recording {
+		m.r.add(rec)
+		m.r.mu.Lock()
+		m.r.stateRuns++
+		m.r.mu.Unlock()
+	}
 	if len(bad) == 0 {
 		return &gopter.PropResult{Status: gopter.PropTrue}
-	}
-	if !run.failed {
-		run.failed, run.failStep, run.failures = true, res.ex, bad
-		run.failAt = len(run.log)
 	}
 	return &gopter.PropResult{Status: gopter.PropFalse}
 }

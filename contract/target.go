@@ -221,11 +221,27 @@ func (w *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return server, bufio.NewReadWriter(bufio.NewReader(server), bufio.NewWriter(server)), nil
 }
 
+// maxHeaderBytes bounds the header of one answer from a remote target. The
+// contract's answers carry a handful of short headers (spec/addons.yaml
+// documents none but Allow on 405 and Retry-After on 429); net/http's
+// default of 10 MB would let a server that floods headers cost every
+// request megabytes and seconds before it is refused.
+const maxHeaderBytes = 64 << 10
+
 // Remote returns a target for the server at base (http or https, with any
-// base path such as "/v2"). Each request is bounded by timeout. The client
-// follows redirects only within the same host: a redirect to another host
-// (or port) is not followed and the 3xx itself is the answer, so the
-// Authorization header never travels to a server the user did not name.
+// base path such as "/v2"). Each request is bounded by timeout, from dialling
+// to the last byte of the answer's body (http.Client.Timeout covers reading
+// the body, so a server that drips its answer is cut off too), and an
+// answer's header by maxHeaderBytes. The client follows redirects only
+// within the same host: a redirect to another host (or port) is not
+// followed and the 3xx itself is the answer, so the Authorization header
+// never travels to a server the user did not name.
+//
+// Compression stays as net/http makes it: the transport asks for gzip and
+// inflates a gzip answer as it is read (it does so only because the runner
+// sets no Accept-Encoding of its own), so the runner's cap on the bytes it
+// reads of an answer counts inflated bytes and a gzip bomb is cut off after
+// that many.
 func Remote(base string, timeout time.Duration) (Target, error) {
 	u, err := url.Parse(base)
 	if err != nil {
@@ -248,6 +264,11 @@ func Remote(base string, timeout time.Duration) (Target, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	tr.ResponseHeaderTimeout = timeout
+	tr.MaxResponseHeaderBytes = maxHeaderBytes
+	// The runner sends no "Expect: 100-continue"; should a request ever
+	// carry one, a server that never answers it costs at most a second
+	// before the body goes anyway.
+	tr.ExpectContinueTimeout = min(time.Second, timeout)
 	return Target{
 		Name:    u.String(),
 		BaseURL: u.String(),

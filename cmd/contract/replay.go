@@ -87,6 +87,12 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	rr, err := contract.Replay(ctx, cfg, entries)
 	if err != nil {
 		if errors.Is(err, contract.ErrUnreachable) {
+			// As for run: one line on stderr, and the report files, aborted.
+			if rr != nil {
+				if err := writeReports(rr.Result, *jsonPath, *junitPath); err != nil {
+					return err
+				}
+			}
 			return unreachableError("%s", strings.Replace(err.Error(), contract.ErrUnreachable.Error()+": ", "", 1))
 		}
 		return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))

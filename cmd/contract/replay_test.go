@@ -96,12 +96,24 @@ func TestReplayUsageErrors(t *testing.T) {
 	}
 }
 
-// A target that does not answer is exit 3 with one line.
+// A target that does not answer is exit 3 with one line, and the report
+// files written, aborted.
 func TestReplayUnreachable(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "replay", "-target", "http://127.0.0.1:1", "-fixtures", fixturesFile(t), "-timeout", "2s", "../../fuzz/testdata/fuzz/FuzzRawRequest")
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	code, stdout, stderr := runCLI(t, "replay", "-target", "http://127.0.0.1:1", "-fixtures", fixturesFile(t), "-timeout", "2s",
+		"-json", jsonPath, "-junit", junitPath, "../../fuzz/testdata/fuzz/FuzzRawRequest")
 	require.Equal(t, exitUnreachable, code, stdout)
 	require.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
 	require.Contains(t, stderr, "did not answer")
+	var rep jsonReport
+	data, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &rep))
+	require.Contains(t, rep.Aborted, "http://127.0.0.1:1 did not answer")
+	data, err = os.ReadFile(junitPath)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `<error message="aborted: `)
 }
 
 // -minimize writes NAME.min.json beside a failing entry, smaller and

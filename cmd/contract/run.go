@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,6 +122,14 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	res, err := contract.Run(ctx, cfg)
 	if err != nil {
 		if errors.Is(err, contract.ErrUnreachable) {
+			// The one line on stderr says it all; the report files are
+			// still written (aborted, with the probe's finding), so that CI
+			// shows why the run failed.
+			if res != nil {
+				if err := writeReports(res, *jsonPath, *junitPath); err != nil {
+					return err
+				}
+			}
 			return unreachableError("%s", strings.TrimPrefix(err.Error(), contract.ErrUnreachable.Error()+": "))
 		}
 		return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
@@ -131,17 +138,10 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	if err := (contract.ConsoleReporter{Verbose: *verbose, Color: e.terminal}).Report(e.stdout, res); err != nil {
 		return unreachableError("writing the report: %v", err)
 	}
-	for _, out := range []struct {
-		path string
-		rep  contract.Reporter
-	}{{*jsonPath, contract.JSONReporter{Indent: true}}, {*junitPath, contract.JUnitReporter{}}} {
-		if out.path == "" {
-			continue
-		}
-		rep := out.rep
-		if err := contract.WriteFileAtomic(out.path, func(w io.Writer) error { return rep.Report(w, res) }); err != nil {
-			return usageError("%v", err)
-		}
+	// Written before the exit code is decided: an aborted run (exit 3)
+	// leaves its reports too.
+	if err := writeReports(res, *jsonPath, *junitPath); err != nil {
+		return err
 	}
 	if *update && gs != nil {
 		fmt.Fprintf(e.stdout, "golden files written to %s\n", gs)

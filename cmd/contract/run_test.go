@@ -28,6 +28,17 @@ func fixturesFile(t *testing.T) string {
 	return p
 }
 
+// jsonReport is what tests read back of a -json report.
+type jsonReport struct {
+	Passed   bool   `json:"passed"`
+	Aborted  string `json:"aborted"`
+	Sent     int    `json:"sent"`
+	Findings []struct {
+		Check  string `json:"check"`
+		Detail string `json:"detail"`
+	} `json:"findings"`
+}
+
 // The default command, with no flags at all, passes against the embedded mock
 // and its committed golden files, and prints the seed it used.
 func TestRunDefaultPassesAgainstMock(t *testing.T) {
@@ -89,15 +100,32 @@ func TestRunUsageErrors(t *testing.T) {
 	}
 }
 
-// A target that does not answer is exit 3 with one line, at once.
+// A target that does not answer is exit 3 with one line, at once; the
+// report files are written all the same, marked aborted, so that CI shows
+// why.
 func TestRunUnreachableTarget(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	start := time.Now()
-	code, stdout, stderr := runCLI(t, "run", "-target", "http://127.0.0.1:1", "-fixtures", fixturesFile(t), "-timeout", "2s")
+	code, stdout, stderr := runCLI(t, "run", "-target", "http://127.0.0.1:1", "-fixtures", fixturesFile(t), "-timeout", "2s",
+		"-json", jsonPath, "-junit", junitPath)
 	require.Equal(t, exitUnreachable, code)
 	require.Empty(t, stdout)
 	require.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
 	require.Contains(t, stderr, "contract run: http://127.0.0.1:1 did not answer")
 	require.Less(t, time.Since(start), 5*time.Second)
+
+	var rep jsonReport
+	data, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &rep))
+	require.Contains(t, rep.Aborted, "http://127.0.0.1:1 did not answer")
+	require.False(t, rep.Passed)
+	require.Len(t, rep.Findings, 1, "the unanswered first request is the finding")
+	require.Equal(t, "no-server-error", rep.Findings[0].Check)
+	data, err = os.ReadFile(junitPath)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `<error message="aborted: http://127.0.0.1:1 did not answer`)
 }
 
 // Against a remote target the billing-safe default skips writes and says

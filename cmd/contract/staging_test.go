@@ -22,17 +22,6 @@ import (
 // front of the mock, and what a run against each must conclude. None of
 // them may PASS.
 
-// cleanMock is a fresh mock handler with the shipped fixtures.
-func cleanMock(t *testing.T) http.Handler {
-	t.Helper()
-	doc, err := spec.Default()
-	require.NoError(t, err)
-	fx := fixtures.Default()
-	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
-	require.NoError(t, err)
-	return m
-}
-
 // stagingRun runs a small suite against srv with writes and no pace, and
 // returns the exit code, the console report, stderr and the JSON report.
 func stagingRun(t *testing.T, url string, extra ...string) (int, string, string, map[string]any) {
