@@ -79,6 +79,11 @@ type Expect struct {
 	// 5xx, a schema-conformant body, and an error's status and code those
 	// of some row of the matrix.
 	Any bool `json:"any,omitempty"`
+	// Open is true when the contract leaves the answer open on purpose
+	// (the spec's x-left-open): the case is sent for coverage, and only
+	// what holds for every request is judged (no 5xx, the response-time
+	// budget); see judgesOpen.
+	Open bool `json:"open,omitempty"`
 }
 
 // Add is one plan a request adds, with the hosts it sends (0 = no hosts sent).

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/golden"
 )
 
@@ -27,9 +28,12 @@ func init() {
 const modulePath = "github.com/addons-contract/contract"
 
 // coverageExempt lists rows no input reaches on its own, which
-// -require-coverage does not demand.
+// -require-coverage does not demand of a target other than the mock.
+// Against the mock (its shipped fixtures) the suite knows the limit and
+// reaches rate_limited on purpose (contract/rules.go), so nothing is
+// exempt there.
 var coverageExempt = map[string]string{
-	"rate_limited": "reached only when the target's rate limit is hit",
+	"rate_limited": "reached only when the target's rate limit is hit; the suite provokes only the mock's",
 }
 
 func runSuite(ctx context.Context, e *env, args []string) error {
@@ -154,7 +158,7 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	if *requireCov {
 		var missed []string
 		for _, id := range contract.Unreached(res.Coverage.Rows) {
-			if _, ok := coverageExempt[id]; !ok {
+			if _, ok := coverageExempt[id]; !ok || fx.Tokens == fixtures.Default().Tokens {
 				missed = append(missed, id)
 			}
 		}
