@@ -402,7 +402,7 @@ var _ Check = validAccepted{}
 
 func (validAccepted) ID() string { return CheckValidAccepted }
 func (validAccepted) Doc() string {
-	return "a valid add is answered 201 with the plan at its catalog place and its hosts echoed"
+	return "a valid add is answered 201 with the plan at its catalog place, hosts echoed where the place has them and dropped where not; rooms_base keeps its base plan"
 }
 func (validAccepted) Applies(j *Judgement) bool {
 	e := j.Case.Expect
