@@ -402,7 +402,7 @@ var _ Check = validAccepted{}
 
 func (validAccepted) ID() string { return CheckValidAccepted }
 func (validAccepted) Doc() string {
-	return "a valid add is answered 201 with the plan at its catalog place and its hosts echoed"
+	return "a valid add is answered 201 with the plan at its catalog place, hosts echoed where the place has them and dropped where not; rooms_base keeps its base plan"
 }
 func (validAccepted) Applies(j *Judgement) bool {
 	e := j.Case.Expect
@@ -437,9 +437,59 @@ func (validAccepted) Judge(j *Judgement) []Failure {
 			out = append(out, Failure{Row: "created:place", Detail: fmt.Sprintf("201 without %s at %s", add.Code, plan.Place), Want: want, Got: got})
 		case !hostsOK:
 			out = append(out, Failure{Row: "created:hosts", Detail: fmt.Sprintf("201 with %s at %s, but hosts is not the %d sent", add.Code, plan.Place, add.Hosts), Want: want, Got: got})
+		case !plan.Hosts && showsHosts(got):
+			out = append(out, Failure{Row: "created:hosts-dropped", Detail: fmt.Sprintf("201 with %s at %s carrying hosts; the place has no hosts field, so the hosts sent are dropped", add.Code, plan.Place), Want: want, Got: got})
 		}
 	}
-	return out
+	return append(out, keepsRoomsBase(j, a)...)
+}
+
+// showsHosts reports whether the value lookPlace found at a place (got)
+// carries a "hosts" member: in the object there, or in an item of the
+// array there. The spec's x-success-rule: places without a hosts field
+// drop the hosts sent.
+func showsHosts(got any) bool {
+	for _, v := range got.(map[string]any) {
+		items, isList := v.([]any)
+		if !isList {
+			items = []any{v}
+		}
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok {
+				if _, has := m["hosts"]; has {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// keepsRoomsBase holds a 201 to the rooms_base account to the plan its
+// role promises (spec: x-success-rule and plan_zoom_rooms; fixtures: a sub
+// account with a Zoom Rooms base plan): the 201 is the whole plan set, so
+// the Zoom Rooms place still holds a plan whose type is not the add-on.
+func keepsRoomsBase(j *Judgement, a answer) []Failure {
+	plan, ok := catalogPlan(j.Op, roomsAddon)
+	if j.Case.Req.Account != AccountRoomsBase || !ok || strings.HasSuffix(plan.Place, "[]") {
+		return nil
+	}
+	var v any = a.body
+	for _, seg := range strings.Split(plan.Place, ".") {
+		m, _ := v.(map[string]any)
+		v = m[seg]
+	}
+	if m, ok := v.(map[string]any); ok {
+		if t, ok := m["type"].(string); ok && t != "" && t != roomsAddon {
+			return nil
+		}
+	}
+	return []Failure{{
+		Row:    "created:rooms-base",
+		Detail: fmt.Sprintf("201 for rooms_base without its Zoom Rooms base plan at %s (a type other than %s): the 201 is the whole plan set", plan.Place, roomsAddon),
+		Want:   map[string]any{plan.Place: map[string]any{"type": "(a Zoom Rooms base plan, not " + roomsAddon + ")"}},
+		Got:    map[string]any{plan.Place: v},
+	}}
 }
 
 // catalogPlan returns the catalog entry of code.

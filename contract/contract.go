@@ -75,6 +75,10 @@ type Expect struct {
 	// this run showed (the plan model), not from the input and the fixtures
 	// alone: the state-model check judges it instead of error-row.
 	State bool `json:"state,omitempty"`
+	// LimitProbe marks the cases of a scenario that reaches the target's
+	// rate limit on purpose (the embedded mock's only): a 429 to one is
+	// judged against what it expected, never waited out or resent.
+	LimitProbe bool `json:"limit_probe,omitempty"`
 	// Kept lists the codes this run saw added to the account before: a
 	// 201 shows the account's whole plan set, so each must still be in it
 	// (judged by state-model).
@@ -83,6 +87,11 @@ type Expect struct {
 	// 5xx, a schema-conformant body, and an error's status and code those
 	// of some row of the matrix.
 	Any bool `json:"any,omitempty"`
+	// Open is true when the contract leaves the answer open on purpose
+	// (the spec's x-left-open): the case is sent for coverage, and only
+	// what holds for every request is judged (no 5xx, the response-time
+	// budget); see judgesOpen.
+	Open bool `json:"open,omitempty"`
 }
 
 // Add is one plan a request adds, with the hosts it sends (0 = no hosts sent).

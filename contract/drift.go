@@ -107,6 +107,9 @@ func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
 	var cases []*Case
 	skipped := 0
 	for _, c := range suite.All() {
+		if c.Expect.Row == rowRateLimited {
+			continue // a limit provoked on purpose, in an order Judge does not keep: no drift to compare
+		}
 		if c.Writes && !writes {
 			skipped++
 			continue
@@ -195,7 +198,8 @@ func compareAnswers(op *spec.Operation, ea, eb *Exchange, fa, fb fixtures.Fixtur
 		ma = fmt.Sprintf("%q", withPlaceholders(a.message, fa))
 	}
 	if b.hasMessage {
-		mb = fmt.Sprintf("%q", withPlaceholders(b.message, fb))
+		// Literal paths (Request.Path) name a's ids, which b may echo.
+		mb = fmt.Sprintf("%q", withPlaceholders(withPlaceholders(b.message, fb), fa))
 	}
 	if ma != mb && !sameFreeText(op, a, b) {
 		out = append(out, Difference{Aspect: "message", A: ma, B: mb})

@@ -162,6 +162,7 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 	route.Adds = nil
 	get := &Case{ID: "method/get", Kind: KindScenario, Req: Request{Method: http.MethodGet, Account: AccountPaid, Token: TokenMaster}, Expect: Expect{Status: http.StatusMethodNotAllowed}}
 	s.Scenarios = append(s.Scenarios, route, get)
+	s.Scenarios = append(s.Scenarios, ruleScenarios(op, fx, mt, page, s.Scenarios)...) // contract/rules.go
 
 	// Other methods on the path.
 	for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {

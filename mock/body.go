@@ -192,6 +192,11 @@ func (s *Server) relax(sch *spec.Schema, v any, depth int, fromBranch bool) any 
 				return json.Number(strconv.FormatFloat(*sch.Minimum, 'f', -1, 64))
 			}
 		}
+		if s.fault == faultAcceptHostsOverMax && sch.Maximum != nil {
+			if f, err := strconv.ParseFloat(string(val), 64); err == nil && f > *sch.Maximum {
+				return json.Number(strconv.FormatFloat(*sch.Maximum, 'f', -1, 64))
+			}
+		}
 	}
 	return v
 }

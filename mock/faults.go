@@ -48,6 +48,22 @@ const (
 	faultWrongHosts            = "wrong-hosts"
 	faultWrongMessage          = "wrong-message"
 	faultWrongStatus           = "wrong-status"
+
+	// Faults of the rules issue 13 added scenarios for: each breaks one
+	// rule the default suite used to leave unsent or unjudged.
+	faultAcceptHostsOverMax    = "accept-hosts-over-max"
+	faultDropRoomsBasePlan     = "drop-rooms-base-plan"
+	faultEscapedIDNotFound     = "escaped-id-not-found"
+	faultHeadAllowed           = "head-allowed"
+	faultHostlessPlaceHosts    = "hostless-place-hosts"
+	faultLateSizeCheck         = "late-size-check"
+	faultMediaTypeCaseSens     = "media-type-case-sensitive"
+	faultMediaTypeNoParams     = "media-type-no-params"
+	faultOptionsAllowed        = "options-allowed"
+	faultPhoneFormDates        = "phone-form-accepts-dates"
+	faultQueryNotFound         = "query-not-found"
+	faultRateLimitNoRetryAfter = "rate-limit-no-retry-after"
+	faultRejectLeapDay         = "reject-leap-day"
 )
 
 var faults = []Fault{
@@ -83,6 +99,19 @@ var faults = []Fault{
 	{faultWrongHosts, "the added plan's hosts is one more than the hosts sent", "valid-accepted"},
 	{faultWrongMessage, "the self pay row's message text is altered", "error-row"},
 	{faultWrongStatus, "account_missing answers status 400 instead of 404", "error-row"},
+	{faultAcceptHostsOverMax, "hosts above the maximum 2147483647 is accepted and echoed", "invalid-rejected"},
+	{faultDropRoomsBasePlan, "adding another add-on to rooms_base drops its Zoom Rooms base plan from the plan set", "valid-accepted"},
+	{faultEscapedIDNotFound, "a path whose account id is percent-encoded answers the route 404 {\"code\": 404}", "error-row"},
+	{faultHeadAllowed, "HEAD on the path answers 200 instead of 405", "method-not-allowed"},
+	{faultHostlessPlaceHosts, "a plan added at a catalog place without hosts (plan_audio, plan_zcc.plan_package) shows the hosts sent", "valid-accepted"},
+	{faultLateSizeCheck, "the 413 size check runs after the token, account and media type checks instead of first", "error-row"},
+	{faultMediaTypeCaseSens, "the media type is matched case-sensitively: Application/JSON answers 415", "error-row"},
+	{faultMediaTypeNoParams, "a Content-Type with parameters (application/json; charset=utf-8) answers 415", "error-row"},
+	{faultOptionsAllowed, "OPTIONS on the path answers 204 with Allow instead of 405", "method-not-allowed"},
+	{faultPhoneFormDates, "the phone plan form accepts service_effective_date and paid_period_start_date", "invalid-rejected"},
+	{faultQueryNotFound, "a query string on the path answers the route 404 {\"code\": 404}", "error-row"},
+	{faultRateLimitNoRetryAfter, "a 429 carries no Retry-After header", "error-row"},
+	{faultRejectLeapDay, "29 February of a leap year is rejected as not a real calendar day (400/300)", "valid-accepted"},
 }
 
 // Faults returns every fault the mock knows, sorted by name.

@@ -145,6 +145,29 @@ func TestFaults(t *testing.T) {
 			require.NotEqual(t, msgSelfPay, r.message)
 		}},
 		faultWrongStatus: {steps: []req{{account: fx.Accounts.Missing, body: validBody}}, check: wantCode(400, 2001), changes: []string{"account-missing"}},
+
+		faultAcceptHostsOverMax: {steps: []req{{body: `{"type":"zwb_monthly","hosts":2147483648}`}}, check: wantPlan("plan_whiteboard", map[string]any{"type": "zwb_monthly", "hosts": 2147483648.0})},
+		faultDropRoomsBasePlan: {steps: []req{{account: fx.Accounts.RoomsBase, body: plain("zwb_monthly", 1)}}, check: func(t *testing.T, r resp) {
+			require.Equal(t, 201, r.status)
+			require.Nil(t, valueAt(decode(t, r.body), "plan_zoom_rooms"), "the base plan is gone")
+		}},
+		faultEscapedIDNotFound: {steps: []req{{path: "/accounts/sub-missing-9999%20%C3%A9/plans/addons", body: validBody}}, check: wantCode(404, 404)},
+		faultHeadAllowed:       {steps: []req{{method: http.MethodHead}}, check: wantStatus(200)},
+		faultHostlessPlaceHosts: {steps: []req{{body: plain("tollfree_payongo", 5)}}, check: func(t *testing.T, r resp) {
+			require.Equal(t, 201, r.status)
+			require.Equal(t, 5.0, valueAt(decode(t, r.body), "plan_audio").(map[string]any)["hosts"])
+		}},
+		faultLateSizeCheck:     {steps: []req{{auth: "-", body: validBody + strings.Repeat(" ", MaxBody)}}, check: wantCode(401, 124)},
+		faultMediaTypeCaseSens: {steps: []req{{account: fx.Accounts.SelfPay, ctype: "Application/JSON", body: validBody}}, check: wantCode(415, 300)},
+		faultMediaTypeNoParams: {steps: []req{{account: fx.Accounts.SelfPay, ctype: "application/json; charset=utf-8", body: validBody}}, check: wantCode(415, 300)},
+		faultOptionsAllowed:    {steps: []req{{method: http.MethodOptions}}, check: wantStatus(204)},
+		faultPhoneFormDates:    {steps: []req{{body: `{"plan_details":{"plan_calling":[{"type":"phone_calling_usca_monthly_unlimited","hosts":2}]},"service_effective_date":"2021-12-31"}`}}, check: wantStatus(201)},
+		faultQueryNotFound:     {steps: []req{{path: addonsPath(fx.Accounts.SelfPay) + "?contract=1", body: validBody}}, check: wantCode(404, 404)},
+		faultRateLimitNoRetryAfter: {steps: overLimit(), check: func(t *testing.T, r resp) {
+			require.Equal(t, 429, r.status)
+			require.Empty(t, r.header.Values("Retry-After"))
+		}},
+		faultRejectLeapDay: {steps: []req{{body: `{"type":"zwb_monthly","hosts":1,"service_effective_date":"2024-02-29"}`}}, check: wantCode(400, 300)},
 	}
 	for _, f := range Faults() {
 		tt, ok := tests[f.Name]
@@ -182,16 +205,27 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// overLimit is one request more with the unknown_user token than the
+// mock's default limit lets through in a window.
+func overLimit() []req {
+	steps := make([]req, DefaultUnknownUserLimit+1)
+	for i := range steps {
+		steps[i] = req{auth: "Bearer " + fx.Tokens.UnknownUser, body: validBody}
+	}
+	return steps
+}
+
 // answerSummary is what a runner sees of an answer.
 type answerSummary struct {
 	Status      int
 	ContentType string
 	Allow       string
+	RetryAfter  string
 	Body        string
 }
 
 func summary(r resp) answerSummary {
-	return answerSummary{r.status, r.header.Get("Content-Type"), r.header.Get("Allow"), string(r.body)}
+	return answerSummary{r.status, r.header.Get("Content-Type"), r.header.Get("Allow"), r.header.Get("Retry-After"), string(r.body)}
 }
 
 func wantStatus(status int) func(*testing.T, resp) {

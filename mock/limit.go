@@ -49,3 +49,38 @@ func (l *limiter) take(key string) (ok bool, retryAfter int) {
 	wait := math.Ceil((1 - b.tokens) / l.rate)
 	return false, int(math.Max(1, wait))
 }
+
+// window is a fixed-window request count: limit requests in span, the
+// window starting at the first request after the previous one ended. Its
+// count does not depend on timing within the window, so a run that sends
+// limit+1 requests in a row within a minute meets the limit exactly there.
+type window struct {
+	limit int
+	span  time.Duration
+	now   func() time.Time
+
+	mu    sync.Mutex
+	start time.Time
+	count int
+}
+
+func newWindow(limit int, span time.Duration, now func() time.Time) *window {
+	return &window{limit: limit, span: span, now: now}
+}
+
+// take counts one request; past the limit it returns false and the whole
+// seconds (at least 1) until the window ends.
+func (w *window) take() (ok bool, retryAfter int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if w.start.IsZero() || !now.Before(w.start.Add(w.span)) {
+		w.start, w.count = now, 0
+	}
+	w.count++
+	if w.count <= w.limit {
+		return true, 0
+	}
+	left := w.start.Add(w.span).Sub(now).Seconds()
+	return false, int(math.Max(1, math.Ceil(left)))
+}

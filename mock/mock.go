@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +45,23 @@ type Config struct {
 	Rate     float64            // requests per second per token; 0 = no limit
 	SlowBy   time.Duration      // delay used by the "slow" fault; 0 = DefaultSlowBy
 	OAuth    *OAuth             // nil: no token endpoint, the fixtures' tokens only
+	// UnknownUserLimit is how many requests the fixtures' unknown_user
+	// token may make in one UnknownUserWindow, counted from the first,
+	// before every further one answers 429 (rate_limited); 0 means
+	// DefaultUnknownUserLimit, < 0 no limit. Which requests count toward a
+	// limit is the server's business (spec: rate_limited); only scenarios
+	// send that token, so a run reaches this limit where its rate-limit
+	// scenario means to and nowhere else.
+	UnknownUserLimit int
 }
+
+// DefaultUnknownUserLimit is the unknown_user token's limit per
+// UnknownUserWindow when Config.UnknownUserLimit is 0.
+const DefaultUnknownUserLimit = 12
+
+// UnknownUserWindow is the window of Config.UnknownUserLimit: long enough
+// that a paced run (-rate 1) still meets the limit within one window.
+const UnknownUserWindow = 10 * time.Minute
 
 // Server is the mock: an http.Handler safe for concurrent use, holding the
 // plan sets of the fixture sub accounts.
@@ -56,6 +73,7 @@ type Server struct {
 	slowBy    time.Duration
 	limit     *limiter
 	oauth     *issuer // nil when the token endpoint is off
+	quota     *window // the unknown_user token's limit; nil = none
 	mediaType string
 	reqSchema *spec.Schema
 	route     []string // path template segments
@@ -141,6 +159,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Rate > 0 {
 		s.limit = newLimiter(cfg.Rate, time.Now)
+	}
+	switch n := cfg.UnknownUserLimit; {
+	case n == 0:
+		s.quota = newWindow(DefaultUnknownUserLimit, UnknownUserWindow, time.Now)
+	case n > 0:
+		s.quota = newWindow(n, UnknownUserWindow, time.Now)
 	}
 	if err := s.derive(); err != nil {
 		return nil, err
@@ -288,6 +312,9 @@ func (s *Server) deriveOrder(given []string) error {
 	if s.fault == faultBodyBeforeAccount {
 		swap(order, rowAccountMissing, rowInvalidBody)
 	}
+	if s.fault == faultLateSizeCheck {
+		order = moveBefore(order, rowBodyTooLarge, rowInvalidBody)
+	}
 	s.order = order
 	return nil
 }
@@ -306,6 +333,24 @@ func swap(order []string, a, b string) {
 	if i >= 0 && j >= 0 {
 		order[i], order[j] = order[j], order[i]
 	}
+}
+
+// moveBefore moves id to just before anchor, where both are present.
+func moveBefore(order []string, id, anchor string) []string {
+	if !slices.Contains(order, id) || !slices.Contains(order, anchor) {
+		return order
+	}
+	out := make([]string, 0, len(order))
+	for _, o := range order {
+		switch o {
+		case id:
+			continue
+		case anchor:
+			out = append(out, id)
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // checkCatalogRules makes sure every x-catalog value is "addon" or a place
@@ -468,11 +513,20 @@ func (s *Server) checkRoute(x *exchange) *answer {
 			fmt.Sprintf("No route for %s; this server serves %s %s.", quoteShort(x.r.URL.Path), s.op.Method, s.pathHint))
 	}
 	x.accountID = id
+	if s.fault == faultQueryNotFound && (x.r.URL.RawQuery != "" || x.r.URL.ForceQuery) {
+		return s.errorAnswer(http.StatusNotFound, http.StatusNotFound,
+			fmt.Sprintf("No route for %s with a query; this server serves %s %s.", quoteShort(x.r.URL.Path), s.op.Method, s.pathHint))
+	}
 	if x.r.Method == s.op.Method {
 		return nil
 	}
-	if s.fault == faultMethodAllowed {
+	switch {
+	case s.fault == faultMethodAllowed:
 		return &answer{status: http.StatusOK, body: []byte("{}")}
+	case s.fault == faultHeadAllowed && x.r.Method == http.MethodHead:
+		return &answer{status: http.StatusOK}
+	case s.fault == faultOptionsAllowed && x.r.Method == http.MethodOptions:
+		return &answer{status: http.StatusNoContent, header: http.Header{"Allow": {s.op.Method + ", " + http.MethodOptions}}}
 	}
 	a := s.errorAnswer(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed,
 		fmt.Sprintf("Method %s is not allowed here; use %s.", quoteShort(x.r.Method), s.op.Method))
@@ -495,6 +549,10 @@ func (s *Server) matchPath(u *url.URL) (string, bool) {
 		}
 		id, matched := "", true
 		for i, tmpl := range s.route {
+			if s.fault == faultEscapedIDNotFound && strings.HasPrefix(tmpl, "{") && strings.Contains(segs[i], "%") {
+				matched = false
+				break
+			}
 			seg, err := url.PathUnescape(segs[i])
 			if err != nil {
 				matched = false
@@ -515,6 +573,13 @@ func (s *Server) matchPath(u *url.URL) (string, bool) {
 }
 
 func (s *Server) checkRate(x *exchange) *answer {
+	token, _ := bearer(x.r.Header.Get("Authorization"))
+	role, _ := s.roleOf(token)
+	if s.quota != nil && role == roleUnknownUser {
+		if ok, retry := s.quota.take(); !ok {
+			return s.rateLimited(retry)
+		}
+	}
 	if s.limit == nil {
 		return nil
 	}
@@ -522,17 +587,23 @@ func (s *Server) checkRate(x *exchange) *answer {
 	// fresh limit; unknown and expired tokens share one bucket, so client
 	// input cannot grow the map.
 	key := ""
-	if token, ok := bearer(x.r.Header.Get("Authorization")); ok {
-		if role, _ := s.roleOf(token); role != roleNone {
-			key = strconv.Itoa(int(role))
-		}
+	if role != roleNone {
+		key = strconv.Itoa(int(role))
 	}
-	ok, retry := s.limit.take(key)
-	if ok {
-		return nil
+	if ok, retry := s.limit.take(key); !ok {
+		return s.rateLimited(retry)
 	}
-	a := s.row(rowRateLimited, map[string]string{"detail": fmt.Sprintf("Too many requests; retry in %d s.", retry)})
-	a.header = http.Header{"Retry-After": {strconv.Itoa(retry)}}
+	return nil
+}
+
+// rateLimited is the rate_limited row with Retry-After in seconds.
+func (s *Server) rateLimited(retry int) *answer {
+	// The seconds are in Retry-After only, so that the message is the same
+	// whenever in the window the limit is met (golden files keep it).
+	a := s.row(rowRateLimited, map[string]string{"detail": "Too many requests; retry after the seconds in Retry-After."})
+	if s.fault != faultRateLimitNoRetryAfter {
+		a.header = http.Header{"Retry-After": {strconv.Itoa(retry)}}
+	}
 	return a
 }
 
@@ -615,8 +686,17 @@ func (s *Server) checkMediaType(x *exchange) *answer {
 	ct := x.r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	// A malformed parameter is a Content-Type oddity ADDONS.md leaves open;
-	// the media type itself decides.
-	if (err == nil || errors.Is(err, mime.ErrInvalidMediaParameter)) && mt == s.mediaType {
+	// the media type itself decides, compared case-insensitively (RFC 9110
+	// 8.3.1; ParseMediaType lowers it).
+	ok := (err == nil || errors.Is(err, mime.ErrInvalidMediaParameter)) && mt == s.mediaType
+	switch {
+	case s.fault == faultMediaTypeCaseSens:
+		raw, _, _ := strings.Cut(ct, ";")
+		ok = ok && strings.TrimSpace(raw) == s.mediaType
+	case s.fault == faultMediaTypeNoParams:
+		ok = ok && !strings.Contains(ct, ";")
+	}
+	if ok {
 		return nil
 	}
 	detail := fmt.Sprintf("Content-Type must be %s, not %s.", s.mediaType, quoteShort(ct))
@@ -654,10 +734,25 @@ func (s *Server) judgeBody(x *exchange) *invalid {
 	}
 	raw := x.body
 	switch s.fault {
-	case faultAcceptBadDate, faultAcceptZeroHosts, faultAcceptUnknownProperty, faultAcceptDuplicateKey:
+	case faultAcceptBadDate, faultAcceptZeroHosts, faultAcceptUnknownProperty, faultAcceptDuplicateKey, faultAcceptHostsOverMax:
 		relaxed, _ := decodeStrict(x.body, true)
 		if raw, bad = marshalBody(s.relax(s.reqSchema, relaxed, 0, false)); bad != nil {
 			return bad
+		}
+	case faultPhoneFormDates:
+		if _, phone := body["plan_details"]; phone {
+			relaxed, _ := decodeStrict(x.body, true)
+			delete(relaxed, "service_effective_date")
+			delete(relaxed, "paid_period_start_date")
+			if raw, bad = marshalBody(relaxed); bad != nil {
+				return bad
+			}
+		}
+	case faultRejectLeapDay:
+		for _, k := range []string{"service_effective_date", "paid_period_start_date"} {
+			if d, ok := body[k].(string); ok && strings.HasSuffix(d, "-02-29") {
+				return &invalid{field: k, text: "not a real calendar day: " + quoteShort(d)}
+			}
 		}
 	}
 	if problems := s.val.Body(s.op, s.mediaType, raw); len(problems) > 0 {
@@ -765,6 +860,22 @@ func (s *Server) add(x *exchange) *answer {
 		}
 		if pl, ok := s.places[it.code]; ok {
 			put(after, pl, it.code, hosts)
+			if s.fault == faultHostlessPlaceHosts && !pl.hosts {
+				if m, ok := at(after, pl).(map[string]any); ok {
+					m["hosts"] = hosts
+				}
+			}
+		}
+	}
+	if s.fault == faultDropRoomsBasePlan && a.kind == kindRoomsBase {
+		if pl, ok := s.places[roomsAddon]; ok && s.holdsForeignBase(&account{plans: after}, roomsAddon) {
+			parent := after
+			for _, k := range pl.keys[:len(pl.keys)-1] {
+				parent, _ = parent[k].(map[string]any)
+			}
+			if parent != nil {
+				delete(parent, pl.keys[len(pl.keys)-1])
+			}
 		}
 	}
 	shown := after

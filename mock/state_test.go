@@ -234,6 +234,50 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
+// The unknown_user token's limit is a count in a fixed window: the
+// limit's requests pass whatever their timing inside the window, the next
+// one answers 429 with the seconds left as Retry-After, and a new window
+// lets it through again. Other tokens never meet it.
+func TestUnknownUserLimit(t *testing.T) {
+	unknown := req{auth: "Bearer " + fx.Tokens.UnknownUser, body: validBody}
+	tests := []struct {
+		name, reason string
+		limit        int
+		passing      int // requests answered 404/1001 before the first 429; -1 = never limited
+	}{
+		{"default", "Config's zero value limits the token to DefaultUnknownUserLimit a window", 0, DefaultUnknownUserLimit},
+		{"explicit", "a positive limit is taken as given", 3, 3},
+		{"off", "a negative limit turns it off", -1, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t, Config{UnknownUserLimit: tt.limit})
+			now := time.Unix(1000, 0)
+			if s.quota != nil {
+				s.quota.now = func() time.Time { return now }
+			}
+			n := tt.passing
+			if n < 0 {
+				n = 3 * DefaultUnknownUserLimit
+			}
+			for i := 0; i < n; i++ {
+				now = now.Add(time.Second) // timing inside the window does not matter
+				require.Equal(t, 404, call(t, s, unknown).status, "%s: request %d", tt.reason, i+1)
+			}
+			if tt.passing < 0 {
+				return
+			}
+			got := call(t, s, unknown)
+			require.Equal(t, 429, got.status, tt.reason)
+			require.Empty(t, responseProblems(t, unknown, got), "a documented answer")
+			require.Equal(t, strconv.Itoa(int(UnknownUserWindow/time.Second)+1-tt.passing), got.header.Get("Retry-After"), "the seconds left in the window, which began with the first request")
+			require.Equal(t, 201, call(t, s, req{body: validBody}).status, "the master token is not limited")
+			now = now.Add(UnknownUserWindow)
+			require.Equal(t, 404, call(t, s, unknown).status, "a new window lets the token through")
+		})
+	}
+}
+
 // TestConcurrentClients runs parallel clients against one server: under
 // -race, and with exactly one 201 per (account, code) however they interleave.
 func TestConcurrentClients(t *testing.T) {

@@ -54,3 +54,49 @@ func TestOnlySpecImportsLibopenapi(t *testing.T) {
 		t.Fatalf("walked only %d Go files: is the module root right?", checked)
 	}
 }
+
+// TestJudgingPackagesDoNotImportMock guards the other boundary: the
+// packages that judge a server (contract), make its inputs (gen), read its
+// contract (spec) and compare its answers (golden) know the mock only as
+// one target among others, so nothing they decide can lean on how the
+// mock works. Their tests may use it as a target; their code may not.
+func TestJudgingPackagesDoNotImportMock(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mockPath = "github.com/addons-contract/contract/mock"
+	var checked int
+	for _, pkg := range []string{"contract", "gen", "spec", "golden"} {
+		err := filepath.WalkDir(filepath.Join(root, pkg), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+			if err != nil {
+				return err
+			}
+			checked++
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				if p == mockPath || strings.HasPrefix(p, mockPath+"/") {
+					rel, _ := filepath.Rel(root, path)
+					t.Errorf("%s imports %s: package %s judges servers and must not depend on the mock", rel, p, pkg)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("walked only %d Go files of contract, gen, spec and golden: is the module root right?", checked)
+	}
+}

@@ -212,26 +212,56 @@ func TestDefaultCatalog(t *testing.T) {
 	if bases != 1 || !byCode["yearly"].Base {
 		t.Errorf("base plans: got %d (yearly base=%v), want only yearly", bases, byCode["yearly"].Base)
 	}
+	// Every pair of the catalog, literally: the code, its place in the 201
+	// body and whether that place has a hosts field, as the 201 schema
+	// (PlanSet) draws it. The mock and the runner read these from the
+	// loader; this table is the independent statement they are held to.
 	tests := []struct {
 		code, place string
-		hosts       bool
+		hosts, base bool
 		reason      string
 	}{
-		{"webinar500_monthly", "plan_webinar[]", true, "array items carry hosts"},
-		{"cmr_monthly_commitment_40", "plan_recording", false, "plan_recording is a bare string"},
-		{"zccp_monthly", "plan_zcc.plan_package", false, "the package has type and callout_countries only"},
-		{"zcc_pay_as_you_go", "plan_zcc.plan_usage[]", true, "nested array items carry hosts"},
-		{"tollfree_payongo", "plan_audio", false, "audio has countries, no hosts"},
-		{"phone_payongo", "plan_phone.plan_base", false, "phone base has callout_countries, no hosts"},
-		{"phone_calling_usca_monthly_unlimited", "plan_phone.plan_calling[]", true, "phone calling items carry hosts"},
-		{"zph_monthly", "plan_znode.plan_zphybrid", true, "znode plans carry hosts"},
-		{"zroom_monthly", "plan_zoom_rooms", true, "rooms carry hosts"},
+		{"webinar500_monthly", "plan_webinar[]", true, false, "array items carry hosts"},
+		{"zccp_monthly", "plan_zcc.plan_package", false, false, "the package (CalloutPlan) has type and callout_countries only"},
+		{"zcc_pay_as_you_go", "plan_zcc.plan_usage[]", true, false, "nested array items (HostsType) carry hosts"},
+		{"vspn_usca_monthly", "plan_zcc.plan_phone_number[]", true, false, "nested array items (HostsType) carry hosts"},
+		{"zph_monthly", "plan_znode.plan_zphybrid", true, false, "znode plans (DiscountedPlan) carry hosts"},
+		{"zmc_monthly", "plan_znode.plan_mchybrid", true, false, "znode plans (DiscountedPlan) carry hosts"},
+		{"zm_hybrid_quarterly", "plan_znode.plan_zmhybrid", true, false, "znode plans (DiscountedPlan) carry hosts"},
+		{"znode_monthly", "plan_znode.plan_znode_base", true, false, "znode plans (DiscountedPlan) carry hosts"},
+		{"zrc_monthly", "plan_znode.plan_rchybrid", true, false, "znode plans (DiscountedPlan) carry hosts"},
+		{"zm_wf_mgt_quarterly", "plan_workforce_management", true, false, "workforce management carries hosts"},
+		{"large500_monthly", "plan_large_meeting[]", true, false, "array items carry hosts"},
+		{"cmr_monthly_commitment_40", "plan_recording", false, false, "plan_recording is a bare string"},
+		{"zsched_three_year", "plan_zsched", true, false, "the scheduler plan carries hosts"},
+		{"tollfree_payongo", "plan_audio", false, false, "audio has countries and ddi_numbers, no hosts"},
+		{"zwb_monthly", "plan_whiteboard", true, false, "whiteboard carries hosts"},
+		{"zobp_usca_monthly_unlimited", "plan_zoom_one[]", true, false, "array items carry hosts"},
+		{"vsdk_cmr_monthly_100", "plan_sdk_cmr", true, false, "the SDK recording plan carries hosts"},
+		{"zmesh_monthly", "plan_mesh", true, false, "mesh carries hosts"},
+		{"ziq_sales_monthly", "plan_zoom_iq", true, false, "Zoom IQ carries hosts"},
+		{"phone_payongo", "plan_phone.plan_base", false, false, "phone base (CalloutPlan) has callout_countries, no hosts"},
+		{"phone_calling_usca_monthly_unlimited", "plan_phone.plan_calling[]", true, false, "phone calling items carry hosts"},
+		{"phone_toll_free_number_usca_monthly", "plan_phone.plan_number[]", true, false, "phone number items carry hosts"},
+		{"zp_power_pack_monthly", "plan_phone.plan_calling_addons[]", true, false, "calling add-on items carry hosts"},
+		{"ACT-ENT-LMT_500-WBN_500-T_1-monthly", "plan_bundle", true, false, "the bundle carries hosts"},
+		{"zoomevents1000_yearly", "plan_zoom_events[]", true, false, "array items carry hosts"},
+		{"ztransl_monthly", "plan_ztransl", true, false, "translation carries hosts"},
+		{"zroom_monthly", "plan_zoom_rooms", true, false, "rooms carry hosts"},
+		{"zwr_monthly", "plan_zwr", true, false, "workspace reservation carries hosts"},
+		{"roomconnector_monthly", "plan_room_connector", true, false, "the room connector carries hosts"},
+		{"zwb_plus_monthly", "plan_whiteboard_plus", true, false, "whiteboard plus carries hosts"},
+		{"yearly", "plan_base", true, true, "the base plan: hosts and increasing_hosts; refused as an add-on"},
+	}
+	require.Len(t, tests, len(op.Catalog), "the table pins every catalog pair")
+	for i, tt := range tests {
+		require.Equal(t, tt.code, op.Catalog[i].Code, "catalog order: entry %d", i)
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
 			got, ok := byCode[tt.code]
 			require.True(t, ok, "code %s missing from the catalog", tt.code)
-			if diff := cmp.Diff(Plan{Code: tt.code, Place: tt.place, Hosts: tt.hosts}, got); diff != "" {
+			if diff := cmp.Diff(Plan{Code: tt.code, Place: tt.place, Hosts: tt.hosts, Base: tt.base}, got); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", tt.reason, diff)
 			}
 		})

@@ -155,7 +155,7 @@ func cleanMock(t testing.TB) http.Handler {
 	doc, err := spec.Default()
 	require.NoError(t, err)
 	fx := fixtures.Default()
-	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
+	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx, UnknownUserLimit: -1}) // served to runs that repeat
 	require.NoError(t, err)
 	return m
 }

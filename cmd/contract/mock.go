@@ -47,6 +47,7 @@ func runMock(ctx context.Context, e *env, args []string) error {
 	fault := fs.String("fault", "", "break exactly one contract rule (see -faults)")
 	listFaults := fs.Bool("faults", false, "list the faults -fault accepts and exit")
 	rate := fs.Float64("rate", 0, "requests per second per token before 429 (0 = no limit; the tokens of one OAuth role share a limit)")
+	unknownLimit := fs.Int("unknown-user-limit", 0, fmt.Sprintf("answer 429 once the unknown_user token has made this many requests in %v, as the embedded mock does (%d) so that a run reaches the rate_limited row (0 = no such limit: runs against this server can repeat)", mock.UnknownUserWindow, mock.DefaultUnknownUserLimit))
 	slowBy := fs.Duration("slow-by", mock.DefaultSlowBy, "delay of the slow fault")
 	oauth := fs.Bool("oauth", false, "also serve a Server-to-Server OAuth token endpoint at "+mock.DefaultTokenPath+" for two fixed clients (master, volume_license), and print fixtures that use it")
 	tokenTTL := fs.Duration("token-ttl", mock.DefaultTokenTTL, "with -oauth, the lifetime of issued tokens (whole seconds, at least 1s)")
@@ -93,7 +94,10 @@ func runMock(ctx context.Context, e *env, args []string) error {
 			return usageError("fixtures %s: %s an OAuth client; add -oauth to serve a token endpoint", *fixturesPath, oauthRoles(fx))
 		}
 	}
-	cfg := mock.Config{Doc: doc, Fixtures: &fx, Fault: *fault, Rate: *rate, SlowBy: *slowBy}
+	cfg := mock.Config{Doc: doc, Fixtures: &fx, Fault: *fault, Rate: *rate, SlowBy: *slowBy, UnknownUserLimit: -1}
+	if *unknownLimit > 0 {
+		cfg.UnknownUserLimit = *unknownLimit
+	}
 	if *oauth {
 		cfg.OAuth = &mock.OAuth{Clients: clients, TTL: *tokenTTL}
 	}

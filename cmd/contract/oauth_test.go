@@ -44,7 +44,7 @@ func newOAuthStaging(t *testing.T, ttl time.Duration, lie bool, wrap ...func(htt
 	fx := fixtures.Default()
 	clients, err := mockOAuthClients(true, map[string]bool{}, time.Second, "", "")
 	require.NoError(t, err)
-	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx, OAuth: &mock.OAuth{Clients: clients, TTL: ttl}})
+	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx, UnknownUserLimit: -1, OAuth: &mock.OAuth{Clients: clients, TTL: ttl}})
 	require.NoError(t, err)
 	s := &oauthStaging{}
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

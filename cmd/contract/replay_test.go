@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/mock"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,6 +23,38 @@ func TestReplayCommittedCorporaPass(t *testing.T) {
 	require.Contains(t, stdout, "passes       ../../fuzz/testdata/fuzz/FuzzStructured/valid-seed-7\n")
 	require.Contains(t, stdout, "now passes   ../../corpus/wrong-error-code/error-row__account_missing__")
 	require.Contains(t, stdout, "\nPASS\n")
+}
+
+// corpus/README.md's promise, both halves: every committed entry passes
+// against the clean mock (TestReplayCommittedCorporaPass) and fails again
+// with the fault it was saved under, named by its directory.
+func TestCommittedCorpusFailsAgainWithItsFault(t *testing.T) {
+	dirs, err := os.ReadDir("../../corpus")
+	require.NoError(t, err)
+	known := map[string]bool{}
+	for _, f := range mock.Faults() {
+		known[f.Name] = true
+	}
+	var checked int
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		fault := d.Name()
+		t.Run(fault, func(t *testing.T) {
+			require.True(t, known[fault], "corpus/%s names no mock fault: a directory is the fault its entries were saved under", fault)
+			dir := filepath.Join("../../corpus", fault)
+			files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+			require.NoError(t, err)
+			require.NotEmpty(t, files)
+			code, stdout, stderr := runCLI(t, "replay", "-fault", fault, dir)
+			require.Equal(t, exitFindings, code, "stdout:\n%s", stdout)
+			require.True(t, strings.HasPrefix(stderr, fmt.Sprintf("contract replay: %d of %d entr", len(files), len(files))),
+				"every entry fails again with its fault on: %s\n%s", stderr, stdout)
+		})
+		checked++
+	}
+	require.Positive(t, checked)
 }
 
 // The cycle end to end: a mock fault is a finding; -save writes it;
