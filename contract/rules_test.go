@@ -42,7 +42,6 @@ func TestRuleScenariosExpectTheSpec(t *testing.T) {
 		reason string
 	}{
 		{"rules/size/before-token", row(rowBodyTooLarge), "413 answers whatever else is wrong: before the token check"},
-		{"rules/size/before-user", row(rowBodyTooLarge), "before the token's user"},
 		{"rules/size/before-account", row(rowBodyTooLarge), "before the account check"},
 		{"rules/size/before-media-type", row(rowBodyTooLarge), "before the Content-Type check"},
 		{"rules/size/before-body", row(rowBodyTooLarge), "before the body check"},

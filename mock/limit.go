@@ -51,9 +51,12 @@ func (l *limiter) take(key string) (ok bool, retryAfter int) {
 }
 
 // window is a fixed-window request count: limit requests in span, the
-// window starting at the first request after the previous one ended. Its
-// count does not depend on timing within the window, so a run that sends
-// limit+1 requests in a row within a minute meets the limit exactly there.
+// window starting at the first request after the previous one ended. The
+// first request over the limit is refused and ends the window, with
+// Retry-After 0: the next request starts a new one. So the count does not
+// depend on timing, nor on how soon a run follows the last one against the
+// same server: every run that sends limit+1 requests in a row meets the
+// limit exactly at the last of them.
 type window struct {
 	limit int
 	span  time.Duration
@@ -68,8 +71,8 @@ func newWindow(limit int, span time.Duration, now func() time.Time) *window {
 	return &window{limit: limit, span: span, now: now}
 }
 
-// take counts one request; past the limit it returns false and the whole
-// seconds (at least 1) until the window ends.
+// take counts one request; past the limit it returns false, ends the
+// window and says 0 seconds to wait.
 func (w *window) take() (ok bool, retryAfter int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -81,6 +84,6 @@ func (w *window) take() (ok bool, retryAfter int) {
 	if w.count <= w.limit {
 		return true, 0
 	}
-	left := w.start.Add(w.span).Sub(now).Seconds()
-	return false, int(math.Max(1, math.Ceil(left)))
+	w.start, w.count = time.Time{}, 0
+	return false, 0
 }

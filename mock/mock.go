@@ -47,8 +47,8 @@ type Config struct {
 	OAuth    *OAuth             // nil: no token endpoint, the fixtures' tokens only
 	// UnknownUserLimit is how many requests the fixtures' unknown_user
 	// token may make in one UnknownUserWindow, counted from the first,
-	// before every further one answers 429 (rate_limited); 0 means
-	// DefaultUnknownUserLimit, < 0 no limit. Which requests count toward a
+	// before the next answers 429 (rate_limited) with Retry-After 0 and
+	// ends the window; 0 means DefaultUnknownUserLimit, < 0 no limit. Which requests count toward a
 	// limit is the server's business (spec: rate_limited); only scenarios
 	// send that token, so a run reaches this limit where its rate-limit
 	// scenario means to and nowhere else.
