@@ -188,7 +188,7 @@ func TestRunGoldenAndCoverage(t *testing.T) {
 
 	code, stdout, stderr := runCLI(t, args("-fault", "ignore-self-pay", "-skip-checks", "error-row,golden", "-require-coverage")...)
 	require.Equal(t, exitFindings, code, stdout)
-	require.Equal(t, "contract run: INCONCLUSIVE: error row self_pay not observed in the answers to 10 cases expecting it (seed 3)\n", stderr)
+	require.Equal(t, "contract run: INCONCLUSIVE: error row self_pay not observed in the answers to 12 cases expecting it (seed 3)\n", stderr)
 }
 
 // -max-requests ends the run early: the report says what was skipped, and
