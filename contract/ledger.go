@@ -10,7 +10,7 @@ import (
 )
 
 // roomsAddon is the Zoom Rooms add-on code, the only one the rooms_base row
-// refuses (ADDONS.md; the spec states it in the row's "when" prose).
+// refuses (the spec (spec/addons.yaml); the spec states it in the row's "when" prose).
 const roomsAddon = "zroom_monthly"
 
 // Account roles of the fixtures, as cases name them.

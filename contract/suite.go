@@ -303,7 +303,7 @@ func plainBody(code string, hosts int64) []byte {
 }
 
 // plainBodyAs is plainBody with hosts written in one of the forms JSON
-// Schema counts as the same integer (ADDONS.md: 18, 18.0 and 1.8e1 are all
+// Schema counts as the same integer (the spec (spec/addons.yaml): 18, 18.0 and 1.8e1 are all
 // 18), chosen by i, and once as the largest int32: a server must take them
 // all.
 func plainBodyAs(code string, hosts int64, i int) []byte {

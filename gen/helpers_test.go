@@ -103,7 +103,7 @@ func firstAddon(t testing.TB, op *spec.Operation) string {
 }
 
 // catalogViolation checks an addons body against the catalog rules of
-// ADDONS.md, independently of package gen's own checker: every code is a
+// the spec (spec/addons.yaml), independently of package gen's own checker: every code is a
 // non-base catalog code whose place fits its field, and no code repeats.
 // It returns "" when the body keeps them.
 func catalogViolation(op *spec.Operation, body []byte) string {

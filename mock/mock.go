@@ -1,5 +1,5 @@
 // Package mock is the stateful mock of the addons endpoint: an http.Handler
-// that answers exactly as ADDONS.md says, deriving messages, codes, the check
+// that answers exactly as the spec (spec/addons.yaml) says, deriving messages, codes, the check
 // order, the catalog and body validation from the loaded spec. It can be
 // started with one deliberate fault to test the harness itself, and with
 // the vendor's Server-to-Server OAuth token endpoint, whose tokens expire
@@ -685,7 +685,7 @@ func (s *Server) checkMediaType(x *exchange) *answer {
 	}
 	ct := x.r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
-	// A malformed parameter is a Content-Type oddity ADDONS.md leaves open;
+	// A malformed parameter is a Content-Type oddity the spec (spec/addons.yaml) leaves open;
 	// the media type itself decides, compared case-insensitively (RFC 9110
 	// 8.3.1; ParseMediaType lowers it).
 	ok := (err == nil || errors.Is(err, mime.ErrInvalidMediaParameter)) && mt == s.mediaType

@@ -12,7 +12,7 @@ import (
 	"github.com/addons-contract/contract/spec"
 )
 
-// The English messages of ADDONS.md, written out here rather than read from
+// The English messages of the spec (spec/addons.yaml), written out here rather than read from
 // the spec, so a drift in either breaks this test.
 const (
 	msgVolume     = "Master account with volume license cannot use the API to configure, update or cancel sub account plans. Please use the billing portal or contact support."

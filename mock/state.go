@@ -8,7 +8,7 @@ import (
 	"github.com/addons-contract/contract/spec"
 )
 
-// roomsAddon is the one code the rooms_base row applies to (ADDONS.md: "Zoom
+// roomsAddon is the one code the rooms_base row applies to (the spec (spec/addons.yaml): "Zoom
 // Rooms base plan, only for zroom_monthly").
 const roomsAddon = "zroom_monthly"
 
@@ -174,7 +174,7 @@ func deepCopy(v any) any {
 }
 
 // initialAccounts builds the plan sets a fresh mock starts with: plausible
-// sets for each role (ADDONS.md leaves them to the server).
+// sets for each role (the spec (spec/addons.yaml) leaves them to the server).
 func (s *Server) initialAccounts(fx fixtures.Fixtures) (map[string]*account, error) {
 	basePlan := func(hosts int64) map[string]any {
 		plans := map[string]any{}

@@ -23,7 +23,7 @@ func addons(t *testing.T) []spec.Plan {
 			out = append(out, p)
 		}
 	}
-	require.Len(t, out, 30, "ADDONS.md: 30 add-on codes")
+	require.Len(t, out, 30, "the spec (spec/addons.yaml): 30 add-on codes")
 	return out
 }
 

@@ -81,7 +81,7 @@ func TestDefaultBody(t *testing.T) {
 		name, reason string
 		got, want    any
 	}{
-		{"plain form required", "type and hosts are required (ADDONS.md)", plain.Required, []string{"type", "hosts"}},
+		{"plain form required", "type and hosts are required (the spec (spec/addons.yaml))", plain.Required, []string{"type", "hosts"}},
 		{"plain form closed", "additionalProperties false keeps the forms disjoint", plain.NoAdditional, true},
 		{"plain fields in order", "properties keep document order", propNames(plain), []string{"type", "hosts", "service_effective_date", "paid_period_start_date"}},
 		{"hosts minimum", "hosts < 1 is invalid", *plain.Property("hosts").Minimum, 1.0},
