@@ -35,6 +35,11 @@ const TokenExpiredMaster = "expired_master"
 // rowTokenExpired is the 401 row of an expired token.
 const rowTokenExpired = "token_expired"
 
+// maxRefreshes bounds the new tokens one request may fetch because the
+// target answered its token as expired (once in flight, and again after a
+// pause for a 429 that outlasted the next one).
+const maxRefreshes = 2
+
 // maxExpiryWait is how long a run waits, at its end, for an issued token
 // to expire so that the expired-token case can be sent.
 const maxExpiryWait = 30 * time.Second

@@ -776,7 +776,7 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 		return nil, err
 	}
 	shown := r.authorize(c, header, tok)
-	refreshed := false
+	refreshes := 0
 
 	var last *Exchange
 	var throttled []*Exchange
@@ -801,12 +801,19 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 		if last != nil && (len(throttled) == 0 || throttled[len(throttled)-1] != last) {
 			throttled = append(throttled, last) // a 429, about to be resent
 		}
+		if attempt > 0 && r.cfg.Credentials != nil && c.Req.Token != TokenExpiredMaster {
+			// A pause for a 429 may outlast a short-lived token: take the
+			// current one for each resend.
+			if fresh, err := r.tokenFor(ctx, c.Req.Token); err == nil && fresh != tok {
+				tok, shown = fresh, r.authorize(c, header, fresh)
+			}
+		}
 		ex := r.roundTrip(ctx, t, c, method, u, header, shown)
 		ex.Retries = attempt
-		if !refreshed && tok != "" && c.Req.Token != TokenExpiredMaster && r.cfg.Credentials != nil && r.isExpiredAnswer(ex) {
-			// The token expired in flight: fetch a new one once and resend.
-			// The target did not judge this request, so neither does the run.
-			refreshed = true
+		if refreshes < maxRefreshes && tok != "" && c.Req.Token != TokenExpiredMaster && r.cfg.Credentials != nil && r.isExpiredAnswer(ex) {
+			// The token expired in flight: fetch a new one and resend. The
+			// target did not judge this request, so neither does the run.
+			refreshes++
 			fresh, err := r.cfg.Credentials.Expired(ctx, c.Req.Token, tok)
 			if err != nil {
 				r.abort(fmt.Sprintf("the %s token expired and a new one could not be fetched: %v", c.Req.Token, err))

@@ -92,8 +92,14 @@ func (c *oauthCredentials) ExpiredToken(role string) (string, time.Time) {
 		return "", time.Time{}
 	}
 	now := time.Now()
-	for _, t := range issued {
-		if t.Expiry.Before(now) {
+	for i, t := range issued {
+		// A token endpoint may hand the same value out again with a new
+		// lifetime: that one has not expired, whatever its first expiry.
+		reissued := false
+		for _, later := range issued[i+1:] {
+			reissued = reissued || later.Value == t.Value
+		}
+		if t.Expiry.Before(now) && !reissued {
 			return t.Value, t.Expiry
 		}
 	}
