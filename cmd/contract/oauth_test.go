@@ -181,3 +181,22 @@ func TestOAuthUnsetSecretIsExit2(t *testing.T) {
 	require.Contains(t, out, envMasterSecret)
 	require.Zero(t, strings.Count(strings.TrimSpace(out), "\n"), "one line: %q", out)
 }
+
+// The two commands a user runs, end to end: `contract mock -oauth` over
+// TLS writes its fixtures, and `contract run` against it with those
+// fixtures and -ca-file passes, its tokens expiring during the run.
+func TestMockCommandAndRunOverTLS(t *testing.T) {
+	certFile, keyFile, _ := selfSignedPair(t)
+	fxFile := filepath.Join(t.TempDir(), "staging.json")
+	banner, stop := startMock(t, "-oauth", "-token-ttl", "2s", "-tls-cert", certFile, "-tls-key", keyFile, "-write-fixtures", fxFile)
+	defer stop()
+	base, ok := strings.CutPrefix(banner[0], "mock listening on ")
+	require.True(t, ok, "first line %q", banner[0])
+	t.Setenv(envMasterSecret, defaultMasterSecret)
+	t.Setenv(envVolumeSecret, defaultVolumeSecret)
+	code, stdout, stderr := runCLI(t, "run", "-target", base, "-fixtures", fxFile, "-ca-file", certFile, "-allow-writes",
+		"-seed", "3", "-valid", "20", "-invalid", "40", "-sequences", "2", "-rate", "100")
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	require.Contains(t, stdout, "\nPASS")
+	require.NotContains(t, stdout+stderr, defaultMasterSecret)
+}
