@@ -52,6 +52,7 @@ func tooMany(w http.ResponseWriter, retryAfter string) {
 // A target that answers every POST 429 (Retry-After: 0) answered nothing:
 // the run ends, exit 3, saying so, instead of passing.
 func TestStagingRateLimitedThroughoutIsNoPass(t *testing.T) {
+	t.Parallel() // it waits out pauses, not the CPU
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tooMany(w, "0") }))
 	defer srv.Close()
 	code, stdout, stderr, doc := stagingRun(t, srv.URL, "-rate-limit-patience", "2s")
@@ -81,6 +82,7 @@ func TestStagingDayLongRetryAfterEndsTheRun(t *testing.T) {
 // 429s are counted and judged as answers (the spec's 429 row needs
 // Retry-After), and each case is judged on the answer that came after.
 func TestStagingOccasional429Finishes(t *testing.T) {
+	t.Parallel() // it waits out pauses, not the CPU
 	m := cleanMock(t)
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
