@@ -31,34 +31,9 @@ import (
 // TestMockServesAndStops starts the mock on a free port in-process, sends
 // one request, cancels the context as SIGINT would, and expects a clean exit.
 func TestMockServesAndStops(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	lines := make(chan string, 32)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	done := make(chan int, 1)
-	var stderr strings.Builder
-	go func() {
-		done <- run(ctx, []string{"mock", "-addr", "127.0.0.1:0"}, strings.NewReader(""), pw, &stderr)
-		pw.Close()
-	}()
-
-	var first string
-	select {
-	case first = <-lines:
-	case code := <-done:
-		t.Fatalf("mock exited %d before listening: %s", code, stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("mock printed nothing in 10s")
-	}
-	base, ok := strings.CutPrefix(first, "mock listening on ")
-	require.True(t, ok, "first line %q", first)
+	lines, stop := startMock(t)
+	base, ok := strings.CutPrefix(lines[0], "mock listening on ")
+	require.True(t, ok, "first line %q", lines[0])
 
 	fx := fixtures.Default()
 	req, err := http.NewRequest(http.MethodPost, base+"/accounts/"+fx.Accounts.Paid+"/plans/addons",
@@ -72,18 +47,8 @@ func TestMockServesAndStops(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.StatusCode)
 	http.DefaultClient.CloseIdleConnections()
 
-	cancel()
-	select {
-	case code := <-done:
-		require.Equal(t, exitPass, code, "stderr: %s", stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("mock did not stop within 10s of cancel")
-	}
-	var rest []string
-	for l := range lines {
-		rest = append(rest, l)
-	}
-	banner := strings.Join(rest, "\n")
+	require.Equal(t, exitPass, stop(), "a cancel (SIGINT) is a clean exit")
+	banner := strings.Join(lines, "\n")
 	for _, want := range []string{fx.Tokens.Master, fx.Tokens.VolumeLicense, fx.Tokens.UnknownUser, fx.Accounts.Paid, fx.Accounts.Missing, fx.HasAddonPlan} {
 		require.Contains(t, banner, want)
 	}
