@@ -40,6 +40,10 @@ const (
 	KindFuzz     Kind = "fuzz"     // a fuzz input replayed from a corpus: any documented answer (Expect.Any)
 )
 
+// TokenVar is the shell variable a reproduction command reads the bearer
+// token from; exchanges and reports carry it in place of every token.
+const TokenVar = "$TOKEN"
+
 // Token roles a case may send; anything else in Request.Token is sent literally.
 const (
 	TokenMaster        = "master"
@@ -158,7 +162,7 @@ type Finding struct {
 	Failure  Failure   // its failure
 	Diff     string    // cmp.Diff(want, got), "(-want +got)"
 	Shrunk   []byte    // the shrunk body still failing this check, nil when not shrunk
-	Curl     string    // a command reproducing the failure (the shrunk request when there is one), token as $TOKEN
+	Repro    *Exchange // the request reproducing the failure: the shrunk one when there is one, else Example
 	CaseID   string
 	CaseSeed int64
 	// Steps is the shrunk sequence of a stateful counterexample, one line a

@@ -128,13 +128,16 @@ func (r *runner) redactFindings(fs []Finding) {
 	}
 	for i := range fs {
 		f := &fs[i]
-		f.Diff, f.Curl = str(f.Diff), str(f.Curl)
+		f.Diff = str(f.Diff)
 		f.Failure.Detail = str(f.Failure.Detail)
 		for k, s := range f.Steps {
 			f.Steps[k] = str(s)
 		}
-		if ex := f.Example; ex != nil {
-			// In place: the example is the finding's own, kept for it.
+		for _, ex := range []*Exchange{f.Example, f.Repro} {
+			if ex == nil {
+				continue
+			}
+			// In place: the exchange is the finding's own, kept for it.
 			if ex.Body != nil {
 				ex.Body = []byte(str(string(ex.Body)))
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"sort"
 	"strings"
@@ -357,7 +358,7 @@ func jsonType(v any) string {
 // that differs, and a final SAME or DRIFT line.
 func (d *Drift) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "contract diff: a %s, b %s, seed %d, %s compared\n", d.A, d.B, d.Seed, nounCount(d.Compared, "case"))
+	fmt.Fprintf(&b, "contract diff: a %s, b %s, seed %d, %s compared\n", d.A, d.B, d.Seed, words.Count(d.Compared, "case"))
 	for _, s := range d.Skipped {
 		fmt.Fprintf(&b, "skipped %d: %s\n", s.Count, s.Reason)
 	}

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"github.com/addons-contract/contract/internal/words"
 	"sort"
 	"strings"
 )
@@ -73,7 +74,7 @@ func (r *runner) evidence(res *Result, recs []*record) {
 		case limited[row.ID] == n:
 			why = append(why, fmt.Sprintf("error row %s not observed: %s rate limited", row.ID, map[bool]string{true: "its case was", false: fmt.Sprintf("all %d of its cases were", n)}[n == 1]))
 		default:
-			why = append(why, fmt.Sprintf("error row %s not observed in the answers to %s expecting it", row.ID, nounCount(n, "case")))
+			why = append(why, fmt.Sprintf("error row %s not observed in the answers to %s expecting it", row.ID, words.Count(n, "case")))
 		}
 	}
 	if final > 0 && float64(res.UnjudgedCount) > maxUnjudgedShare*float64(final) {

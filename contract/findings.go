@@ -73,7 +73,7 @@ func (r *runner) findings(ctx context.Context) []Finding {
 		if f.Failure.Want != nil || f.Failure.Got != nil {
 			f.Diff = cmp.Diff(f.Failure.Want, f.Failure.Got)
 		}
-		f.Curl = Repro(repro)
+		f.Repro = repro
 		out = append(out, f)
 	}
 	return out

@@ -1,96 +1,36 @@
 package contract_test
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/fixtures"
-	"github.com/addons-contract/contract/mock"
+	"github.com/addons-contract/contract/contract/contracttest"
 	"github.com/addons-contract/contract/spec"
-	"github.com/stretchr/testify/require"
 )
 
-var (
-	specOnce sync.Once
-	specDoc  *spec.Document
-	specErr  error
-)
-
-// addons returns the embedded spec, its operation and validator.
+// Short names for the shared test helpers (package contracttest).
 func addons(t testing.TB) (*spec.Document, *spec.Operation, *spec.Validator) {
 	t.Helper()
-	specOnce.Do(func() { specDoc, specErr = spec.Default() })
-	require.NoError(t, specErr)
-	op, err := specDoc.Operation(spec.AddonsOperationID)
-	require.NoError(t, err)
-	v, err := specDoc.Validator()
-	require.NoError(t, err)
-	return specDoc, op, v
+	return contracttest.Addons(t)
 }
 
-// mockTarget is the embedded mock, started with fault ("" for none).
 func mockTarget(t testing.TB, fault string, slowBy time.Duration) contract.Target {
 	t.Helper()
-	doc, _, _ := addons(t)
-	fx := fixtures.Default()
-	tg, err := contract.Embedded(func() (http.Handler, error) {
-		return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault, SlowBy: slowBy})
-	})
-	require.NoError(t, err)
-	return tg
+	return contracttest.MockTarget(t, fault, slowBy)
 }
 
-// smallConfig is a quick suite against tg: every scenario, a few generated
-// cases of each kind and a few sequences.
 func smallConfig(t testing.TB, tg contract.Target) contract.Config {
 	t.Helper()
-	_, op, v := addons(t)
-	return contract.Config{
-		Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg, Seed: 7,
-		Valid: 12, Invalid: 26, Sequences: 4, Steps: 8,
-	}
+	return contracttest.SmallConfig(t, tg)
 }
 
-// run runs cfg and fails the test on a run error.
 func run(t testing.TB, cfg contract.Config) *contract.Result {
 	t.Helper()
-	res, err := contract.Run(context.Background(), cfg)
-	require.NoError(t, err)
-	return res
+	return contracttest.Run(t, cfg)
 }
 
-// findingLines is one line per finding, for failure messages.
-func findingLines(res *contract.Result) string {
-	var b strings.Builder
-	for _, f := range res.Findings {
-		fmt.Fprintf(&b, "  [%s] %s x%d: %s\n", f.Check, f.Row, f.Count, f.Failure.Detail)
-	}
-	return b.String()
-}
-
-// checksFound is the set of checks with findings.
-func checksFound(res *contract.Result) map[string]bool {
-	m := map[string]bool{}
-	for _, f := range res.Findings {
-		m[f.Check] = true
-	}
-	return m
-}
-
-// recordingReporter keeps every result it is given: the reporter tests use
-// to see what a run hands to reporters.
-type recordingReporter struct{ results []*contract.Result }
-
-func (r *recordingReporter) Report(_ io.Writer, res *contract.Result) error {
-	r.results = append(r.results, res)
-	return nil
-}
-
-var _ contract.Reporter = (*recordingReporter)(nil)
+var (
+	findingLines = contracttest.FindingLines
+	checksFound  = contracttest.ChecksFound
+)

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"io"
 	"time"
 )
 
@@ -117,9 +116,4 @@ func Unreached(items []Covered) []string {
 		}
 	}
 	return ids
-}
-
-// Reporter renders a result; console, JSON and JUnit implement it.
-type Reporter interface {
-	Report(w io.Writer, r *Result) error
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract/report"
 	"io"
 	"strings"
 
@@ -99,7 +100,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	}
 	writeOutcomes(e.stdout, rr)
 	fmt.Fprintln(e.stdout)
-	if err := (contract.ConsoleReporter{Verbose: *verbose, Color: e.terminal, Replay: true}).Report(e.stdout, rr.Result); err != nil {
+	if err := (report.ConsoleReporter{Verbose: *verbose, Color: e.terminal, Replay: true}).Report(e.stdout, rr.Result); err != nil {
 		return unreachableError("writing the report: %v", err)
 	}
 	if err := writeReports(rr.Result, *jsonPath, *junitPath); err != nil {
@@ -234,8 +235,8 @@ func bodyMediaType(op *spec.Operation) string {
 func writeReports(res *contract.Result, jsonPath, junitPath string) error {
 	for _, out := range []struct {
 		path string
-		rep  contract.Reporter
-	}{{jsonPath, contract.JSONReporter{Indent: true}}, {junitPath, contract.JUnitReporter{}}} {
+		rep  report.Reporter
+	}{{jsonPath, report.JSONReporter{Indent: true}}, {junitPath, report.JUnitReporter{}}} {
 		if out.path == "" {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/addons-contract/contract/contract/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,7 +136,7 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 		return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
 	}
 
-	if err := (contract.ConsoleReporter{Verbose: *verbose, Color: e.terminal}).Report(e.stdout, res); err != nil {
+	if err := (report.ConsoleReporter{Verbose: *verbose, Color: e.terminal}).Report(e.stdout, res); err != nil {
 		return unreachableError("writing the report: %v", err)
 	}
 	// Written before the exit code is decided: an aborted run (exit 3)

@@ -1,18 +1,15 @@
-package contract
+package report
 
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/addons-contract/contract/contract"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 )
-
-// TokenVar is the shell variable a reproduction command reads the bearer
-// token from; exchanges and reports carry it in place of every token.
-const TokenVar = "$TOKEN"
 
 // Body size limits of Repro: up to inlineMax printable bytes are quoted on
 // the command line, up to encodedMax bytes go through a base64 pipe, larger
@@ -43,7 +40,7 @@ var bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+)([A-Za-z0-9._~+/-]+=*)`)
 // unknown token) is redacted too: being wrong in the safe direction is the
 // point.
 func RedactBearer(s string) string {
-	return bearerRE.ReplaceAllString(s, "${1}${2}"+strings.ReplaceAll(TokenVar, "$", "$$"))
+	return bearerRE.ReplaceAllString(s, "${1}${2}"+strings.ReplaceAll(contract.TokenVar, "$", "$$"))
 }
 
 // Repro returns a POSIX shell command that resends ex with curl: the method,
@@ -56,7 +53,7 @@ func RedactBearer(s string) string {
 // describes. The command never holds a token, even if ex does: anything
 // reading "Bearer <credential>", a body's text included, becomes
 // "Bearer $TOKEN".
-func Repro(ex *Exchange) string {
+func Repro(ex *contract.Exchange) string {
 	if ex == nil {
 		return ""
 	}
@@ -95,7 +92,7 @@ func Repro(ex *Exchange) string {
 
 // sentBody is the request body of ex: the case's body, which the runner
 // sends unchanged.
-func sentBody(ex *Exchange) []byte {
+func sentBody(ex *contract.Exchange) []byte {
 	if ex.Case == nil {
 		return nil
 	}
@@ -247,17 +244,17 @@ func shellPrintable(b []byte) bool {
 // the word is double-quoted when nothing else in it is special to double
 // quotes, and otherwise single-quoted pieces are joined around "$TOKEN".
 func shellWord(s string) string {
-	if !strings.Contains(s, TokenVar) {
+	if !strings.Contains(s, contract.TokenVar) {
 		return singleQuote(s)
 	}
-	parts := strings.Split(s, TokenVar)
+	parts := strings.Split(s, contract.TokenVar)
 	if !strings.ContainsAny(strings.Join(parts, ""), "\"\\`$!\n") {
 		return `"` + s + `"`
 	}
 	var b strings.Builder
 	for i, p := range parts {
 		if i > 0 {
-			b.WriteString(`"` + TokenVar + `"`)
+			b.WriteString(`"` + contract.TokenVar + `"`)
 		}
 		if p != "" {
 			b.WriteString(singleQuote(p))

@@ -1,9 +1,10 @@
-package contract
+package report
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/addons-contract/contract/contract"
 	"io"
 	"net/http"
 	"time"
@@ -132,7 +133,7 @@ type jsonResponse struct {
 }
 
 // Report writes r to w as one JSON document followed by a newline.
-func (j JSONReporter) Report(w io.Writer, r *Result) error {
+func (j JSONReporter) Report(w io.Writer, r *contract.Result) error {
 	out := jsonResult{
 		Target:     r.Target,
 		Operation:  r.Operation,
@@ -190,7 +191,7 @@ func (j JSONReporter) Report(w io.Writer, r *Result) error {
 	return nil
 }
 
-func coveredJSON(items []Covered) []jsonCovered {
+func coveredJSON(items []contract.Covered) []jsonCovered {
 	out := make([]jsonCovered, len(items))
 	for i, c := range items {
 		out[i] = jsonCovered(c)
@@ -198,7 +199,7 @@ func coveredJSON(items []Covered) []jsonCovered {
 	return out
 }
 
-func findingJSON(op string, f *Finding) jsonFinding {
+func findingJSON(op string, f *contract.Finding) jsonFinding {
 	jf := jsonFinding{
 		Check:  f.Check,
 		Row:    f.Row,
@@ -210,7 +211,7 @@ func findingJSON(op string, f *Finding) jsonFinding {
 		Diff:   RedactBearer(f.Diff),
 		Want:   rawJSON(f.Failure.Want),
 		Got:    rawJSON(f.Failure.Got),
-		Curl:   findingRepro(f),
+		Curl:   Curl(f),
 	}
 	if f.Shrunk != nil {
 		b := bodyJSON(f.Shrunk, len(f.Shrunk))

@@ -1,4 +1,4 @@
-package contract
+package report
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"github.com/addons-contract/contract/contract"
 	"io"
 	"net/http"
 	"os"
@@ -19,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The -update flag rewrites testdata/report/*.golden. It is registered only
+// The -update flag rewrites testdata/*.golden. It is registered only
 // if another test file of the package has not registered it already.
 func init() {
 	if flag.Lookup("update") == nil {
@@ -36,39 +37,39 @@ const addonsOp = "POST /accounts/{accountId}/plans/addons"
 
 // sampleResult is a failed run with two findings, skips and partial
 // coverage: every part of every report has something to show.
-func sampleResult() *Result {
-	selfPay := &Case{
-		ID: "matrix/self_pay", Kind: KindScenario,
-		Req:    Request{Account: "self_pay", Token: TokenVolumeLicense, ContentType: "application/json", Body: []byte(`{"type":"zoomevents1000_yearly","hosts":1}`)},
-		Expect: Expect{Row: "self_pay"},
+func sampleResult() *contract.Result {
+	selfPay := &contract.Case{
+		ID: "matrix/self_pay", Kind: contract.KindScenario,
+		Req:    contract.Request{Account: "self_pay", Token: contract.TokenVolumeLicense, ContentType: "application/json", Body: []byte(`{"type":"zoomevents1000_yearly","hosts":1}`)},
+		Expect: contract.Expect{Row: "self_pay"},
 	}
-	wrongType := &Case{
-		ID: "invalid/wrong-type/0017", Kind: KindInvalid, Class: "wrong-type", Field: "hosts", Seed: 42, Index: 17,
-		Req: Request{Account: "paid", Token: TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zoomevents1000_yearly","hosts":"1"}`)},
+	wrongType := &contract.Case{
+		ID: "invalid/wrong-type/0017", Kind: contract.KindInvalid, Class: "wrong-type", Field: "hosts", Seed: 42, Index: 17,
+		Req: contract.Request{Account: "paid", Token: contract.TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zoomevents1000_yearly","hosts":"1"}`)},
 	}
-	return &Result{
+	return &contract.Result{
 		Target:    "mock",
 		Operation: addonsOp,
 		Seed:      42,
 		Started:   time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
 		Duration:  1234567 * time.Microsecond,
-		Checks:    []string{CheckNoServerError, CheckStatusDocumented, CheckErrorRow, CheckInvalidRejected},
+		Checks:    []string{contract.CheckNoServerError, contract.CheckStatusDocumented, contract.CheckErrorRow, contract.CheckInvalidRejected},
 		Cases:     120,
 		Sent:      123,
-		Skipped: []Skip{
+		Skipped: []contract.Skip{
 			{Reason: "writes need -allow-writes", Count: 14},
 			{Reason: "-max-requests reached", Count: 1},
 		},
-		Stats: []CheckStat{
-			{Check: CheckNoServerError, Passed: 123},
-			{Check: CheckStatusDocumented, Passed: 123},
-			{Check: CheckErrorRow, Passed: 10, Failed: 3},
-			{Check: CheckInvalidRejected, Passed: 40, Failed: 1},
+		Stats: []contract.CheckStat{
+			{Check: contract.CheckNoServerError, Passed: 123},
+			{Check: contract.CheckStatusDocumented, Passed: 123},
+			{Check: contract.CheckErrorRow, Passed: 10, Failed: 3},
+			{Check: contract.CheckInvalidRejected, Passed: 40, Failed: 1},
 		},
-		Findings: []Finding{
+		Findings: []contract.Finding{
 			{
-				Check: CheckErrorRow, Row: "self_pay", Count: 3,
-				Example: &Exchange{
+				Check: contract.CheckErrorRow, Row: "self_pay", Count: 3,
+				Example: &contract.Exchange{
 					Case: selfPay, Method: "POST",
 					URL:       "http://127.0.0.1:8080/accounts/sub-selfpay-0003/plans/addons",
 					ReqHeader: http.Header{"Authorization": {"Bearer $TOKEN"}, "Content-Type": {"application/json"}, "User-Agent": {"Go-http-client/1.1"}},
@@ -77,14 +78,14 @@ func sampleResult() *Result {
 					Body:      []byte(`{"code":300,"message":"hosts: invalid"}`),
 					Elapsed:   3 * time.Millisecond,
 				},
-				Failure: Failure{Check: CheckErrorRow, Row: "self_pay", Detail: "got code 300, want 2100",
+				Failure: contract.Failure{Check: contract.CheckErrorRow, Row: "self_pay", Detail: "got code 300, want 2100",
 					Want: map[string]any{"code": 2100}, Got: map[string]any{"code": 300}},
 				Diff:   "  map[string]any{\n- \t\"code\": int(2100),\n+ \t\"code\": int(300),\n  }\n",
 				CaseID: "matrix/self_pay",
 			},
 			{
-				Check: CheckInvalidRejected, Row: "wrong-type", Count: 1,
-				Example: &Exchange{
+				Check: contract.CheckInvalidRejected, Row: "wrong-type", Count: 1,
+				Example: &contract.Exchange{
 					Case: wrongType, Method: "POST",
 					URL:       "http://127.0.0.1:8080/accounts/sub-paid-0001/plans/addons",
 					ReqHeader: http.Header{"Authorization": {"Bearer $TOKEN"}, "Content-Type": {"application/json"}},
@@ -92,40 +93,40 @@ func sampleResult() *Result {
 					Status:    201,
 					Body:      []byte(`{"plan_zoom_events":[{"type":"zoomevents1000_yearly","hosts":1}]}`),
 				},
-				Failure:  Failure{Check: CheckInvalidRejected, Row: "wrong-type", Detail: "got 201, want 4xx for hosts as a string"},
+				Failure:  contract.Failure{Check: contract.CheckInvalidRejected, Row: "wrong-type", Detail: "got 201, want 4xx for hosts as a string"},
 				Shrunk:   []byte(`{"type":"zoomevents1000_yearly","hosts":"` + strings.Repeat("9", 400) + `"}`),
 				CaseID:   "invalid/wrong-type/0017",
 				CaseSeed: 42,
 			},
 		},
-		Coverage: Coverage{
-			Rows: []Covered{
-				{"volume_license", 2}, {"self_pay", 3}, {"free_plan", 2}, {"rooms_base", 2}, {"already_has", 2},
-				{"invalid_body", 40}, {"invalid_token", 5}, {"user_missing", 1}, {"account_missing", 2},
-				{"body_too_large", 1}, {"unsupported_media_type", 3}, {"rate_limited", 0},
+		Coverage: contract.Coverage{
+			Rows: []contract.Covered{
+				{ID: "volume_license", Count: 2}, {ID: "self_pay", Count: 3}, {ID: "free_plan", Count: 2}, {ID: "rooms_base", Count: 2}, {ID: "already_has", Count: 2},
+				{ID: "invalid_body", Count: 40}, {ID: "invalid_token", Count: 5}, {ID: "user_missing", Count: 1}, {ID: "account_missing", Count: 2},
+				{ID: "body_too_large", Count: 1}, {ID: "unsupported_media_type", Count: 3}, {ID: "rate_limited", Count: 0},
 			},
-			Classes: []Covered{{"wrong-type", 20}, {"missing-required", 20}},
-			Plans:   []Covered{{"zoomevents1000_yearly", 30}, {"webinar500_monthly", 0}, {"zroom_monthly", 0}},
+			Classes: []contract.Covered{{ID: "wrong-type", Count: 20}, {ID: "missing-required", Count: 20}},
+			Plans:   []contract.Covered{{ID: "zoomevents1000_yearly", Count: 30}, {ID: "webinar500_monthly", Count: 0}, {ID: "zroom_monthly", Count: 0}},
 		},
 	}
 }
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "report", name)
+	path := filepath.Join("testdata", name)
 	if updating() {
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 		require.NoError(t, os.WriteFile(path, got, 0o644))
 		return
 	}
 	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./contract -run Report -update to record it")
+	require.NoError(t, err, "run go test ./contract/report -run Report -update to record it")
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s\n(rerun with -update if the change is intended)", path, diff)
 	}
 }
 
-func report(t *testing.T, rep Reporter, r *Result) []byte {
+func report(t *testing.T, rep Reporter, r *contract.Result) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	require.NoError(t, rep.Report(&b, r))
@@ -187,7 +188,7 @@ func TestConsoleFinalLine(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		r      *Result
+		r      *contract.Result
 		want   string
 	}{
 		{"fail", "the count of findings, plural", sampleResult(), "FAIL: 2 findings"},
@@ -223,7 +224,7 @@ func TestConsoleColor(t *testing.T) {
 }
 
 func TestConsoleEmptyResult(t *testing.T) {
-	out := string(report(t, ConsoleReporter{}, &Result{Target: "t"}))
+	out := string(report(t, ConsoleReporter{}, &contract.Result{Target: "t"}))
 	want := "contract run: target t, seed 0, 0 requests, 0 cases in 0s\n\nPASS\n"
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("empty result (-want +got):\n%s", diff)
@@ -361,7 +362,7 @@ func TestJSONReport(t *testing.T) {
 
 	require.Len(t, doc.Findings, 2)
 	f := doc.Findings[0]
-	require.Equal(t, CheckErrorRow, f.Check)
+	require.Equal(t, contract.CheckErrorRow, f.Check)
 	require.Equal(t, "self_pay", f.Row)
 	require.Equal(t, 3, f.Count)
 	require.Equal(t, "matrix/self_pay", f.Case)
@@ -394,7 +395,7 @@ func TestJSONReport(t *testing.T) {
 }
 
 func TestJSONReportEmptyArrays(t *testing.T) {
-	out := string(report(t, JSONReporter{}, &Result{}))
+	out := string(report(t, JSONReporter{}, &contract.Result{}))
 	for _, key := range []string{`"checks":[]`, `"stats":[]`, `"findings":[]`, `"skipped":[]`, `"rows":[]`, `"classes":[]`, `"plans":[]`} {
 		require.Contains(t, out, key, "arrays must be [] rather than null")
 	}
@@ -499,7 +500,7 @@ func TestJUnitReport(t *testing.T) {
 	f := s.Cases[2].Failure
 	require.NotNil(t, f)
 	require.Equal(t, "[error-row] self_pay: got code 300, want 2100", f.Message)
-	require.Equal(t, CheckErrorRow, f.Type)
+	require.Equal(t, contract.CheckErrorRow, f.Type)
 	for _, part := range []string{"case: matrix/self_pay (seed 0)", "diff (-want +got):", `"code": int(2100)`, "repro: curl -sS", "answer: 400"} {
 		require.Contains(t, f.Text, part)
 	}
@@ -536,9 +537,11 @@ func TestNoSecrets(t *testing.T) {
 	ex.Err = errors.New(`Post "http://h/a": auth Bearer ` + secretToken + ` refused`)
 	careless.Findings[0].Failure.Detail = "sent Bearer " + secretToken
 	careless.Findings[0].Diff = "- Bearer " + secretToken + "\n"
-	careless.Findings[1].Curl = `curl -sS -X POST 'http://h/a' -H 'Authorization: Bearer ` + secretToken + `'`
+	repro := *careless.Findings[1].Example
+	repro.ReqHeader = http.Header{"Authorization": {"Bearer " + secretToken}}
+	careless.Findings[1].Repro = &repro
 
-	for _, r := range []*Result{careful, careless} {
+	for _, r := range []*contract.Result{careful, careless} {
 		for name, rep := range map[string]Reporter{
 			"console":         ConsoleReporter{},
 			"console verbose": ConsoleReporter{Verbose: true, Color: true},
@@ -557,7 +560,7 @@ func TestNoSecrets(t *testing.T) {
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.json")
-	require.NoError(t, WriteFileAtomic(path, func(w io.Writer) error {
+	require.NoError(t, contract.WriteFileAtomic(path, func(w io.Writer) error {
 		return JSONReporter{}.Report(w, sampleResult())
 	}))
 	info, err := os.Stat(path)
@@ -569,7 +572,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 	// A reporter failing midway leaves the old report whole and no temp file.
 	boom := errors.New("boom")
-	err = WriteFileAtomic(path, func(w io.Writer) error {
+	err = contract.WriteFileAtomic(path, func(w io.Writer) error {
 		_, _ = w.Write([]byte(`{"trunc`))
 		return boom
 	})
@@ -582,7 +585,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "temporary file left behind")
 
-	err = WriteFileAtomic(filepath.Join(dir, "missing", "r.xml"), func(io.Writer) error { return nil })
+	err = contract.WriteFileAtomic(filepath.Join(dir, "missing", "r.xml"), func(io.Writer) error { return nil })
 	require.Error(t, err)
 }
 
@@ -590,20 +593,20 @@ func TestWriteFileAtomic(t *testing.T) {
 // case that sent a made-up token says which, since $TOKEN alone would send
 // the reader looking for a fixture.
 func TestConsoleShowsStepsAndLiteralTokens(t *testing.T) {
-	repeat := &Case{ID: "state/001/01", Kind: KindState,
-		Req: Request{Account: "paid", Token: TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zwb_monthly","hosts":2}`)}}
-	unknown := &Case{ID: "matrix/invalid_token", Kind: KindScenario,
-		Req: Request{Account: "paid", Token: "contract-unknown-token-0000", ContentType: "application/json", Body: []byte(`{}`)}}
-	ex := func(c *Case) *Exchange {
-		return &Exchange{Case: c, Method: "POST", URL: "http://127.0.0.1:8089/accounts/sub-paid-0001/plans/addons",
+	repeat := &contract.Case{ID: "state/001/01", Kind: contract.KindState,
+		Req: contract.Request{Account: "paid", Token: contract.TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zwb_monthly","hosts":2}`)}}
+	unknown := &contract.Case{ID: "matrix/invalid_token", Kind: contract.KindScenario,
+		Req: contract.Request{Account: "paid", Token: "contract-unknown-token-0000", ContentType: "application/json", Body: []byte(`{}`)}}
+	ex := func(c *contract.Case) *contract.Exchange {
+		return &contract.Exchange{Case: c, Method: "POST", URL: "http://127.0.0.1:8089/accounts/sub-paid-0001/plans/addons",
 			ReqHeader: http.Header{"Authorization": {"Bearer $TOKEN"}}, Status: 201}
 	}
-	r := &Result{Operation: addonsOp, Checks: []string{CheckStateModel, CheckAuthEnforced}, Findings: []Finding{
-		{Check: CheckStateModel, Row: "already_has", Count: 1, Example: ex(repeat), CaseID: repeat.ID,
-			Failure: Failure{Detail: "got 201, want 400/2100"},
+	r := &contract.Result{Operation: addonsOp, Checks: []string{contract.CheckStateModel, contract.CheckAuthEnforced}, Findings: []contract.Finding{
+		{Check: contract.CheckStateModel, Row: "already_has", Count: 1, Example: ex(repeat), CaseID: repeat.ID,
+			Failure: contract.Failure{Detail: "got 201, want 400/2100"},
 			Steps:   []string{`POST paid {"type":"zwb_monthly","hosts":1} -> 201`, `POST paid {"type":"zwb_monthly","hosts":2} -> 201`}},
-		{Check: CheckAuthEnforced, Row: "invalid_token", Count: 1, Example: ex(unknown), CaseID: unknown.ID,
-			Failure: Failure{Detail: "got 201, want 401"}},
+		{Check: contract.CheckAuthEnforced, Row: "invalid_token", Count: 1, Example: ex(unknown), CaseID: unknown.ID,
+			Failure: contract.Failure{Detail: "got 201, want 401"}},
 	}}
 	var out strings.Builder
 	require.NoError(t, ConsoleReporter{}.Report(&out, r))

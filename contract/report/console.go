@@ -1,14 +1,21 @@
-package contract
+package report
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
+
+// Reporter renders a result; console, JSON and JUnit implement it.
+type Reporter interface {
+	Report(w io.Writer, r *contract.Result) error
+}
 
 // ConsoleReporter renders a result for people: a header, the per-check
 // table, one greppable line per finding with its case, diff, shrunk body and
@@ -41,7 +48,7 @@ const (
 )
 
 // Report writes r to w.
-func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
+func (c ConsoleReporter) Report(w io.Writer, r *contract.Result) error {
 	var b bytes.Buffer
 	paint := func(code, s string) string {
 		if !c.Color {
@@ -52,10 +59,10 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 
 	if c.Replay {
 		fmt.Fprintf(&b, "contract replay: target %s, %s, %s in %s\n",
-			r.Target, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+			r.Target, words.Count(r.Sent, "request"), words.Count(r.Cases, "case"), r.Duration.Round(time.Millisecond))
 	} else {
 		fmt.Fprintf(&b, "contract run: target %s, seed %d, %s, %s in %s\n",
-			r.Target, r.Seed, nounCount(r.Sent, "request"), nounCount(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+			r.Target, r.Seed, words.Count(r.Sent, "request"), words.Count(r.Cases, "case"), r.Duration.Round(time.Millisecond))
 	}
 
 	if r.Pace != "" {
@@ -63,7 +70,7 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 	}
 	if rl := r.RateLimit; rl.Answers > 0 {
 		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("rate limited: %s, senders paused %s in all, pace lowered to %.1f requests/s",
-			nounCount(rl.Answers, "429 answer"), rl.Paused.Round(time.Millisecond), rl.Slowest)))
+			words.Count(rl.Answers, "429 answer"), rl.Paused.Round(time.Millisecond), rl.Slowest)))
 	}
 
 	// Per-check table.
@@ -87,7 +94,7 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 		fmt.Fprintf(&b, "\nFINDINGS (%d)\n", len(r.Findings))
 		for i := range r.Findings {
 			f := &r.Findings[i]
-			fmt.Fprintf(&b, "%s (%s)\n", paint(ansiBold+ansiRed, FindingLine(r.Operation, f)), nounCount(f.Count, "case"))
+			fmt.Fprintf(&b, "%s (%s)\n", paint(ansiBold+ansiRed, FindingLine(r.Operation, f)), words.Count(f.Count, "case"))
 			c.finding(&b, f)
 		}
 	}
@@ -95,13 +102,13 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 	if len(r.Skipped) > 0 {
 		b.WriteString("\n")
 		for _, s := range r.Skipped {
-			fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("skipped %s: %s", nounCount(s.Count, "case"), s.Reason)))
+			fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("skipped %s: %s", words.Count(s.Count, "case"), s.Reason)))
 		}
 	}
 
 	cov := []struct {
 		what  string
-		items []Covered
+		items []contract.Covered
 	}{
 		{"error rows", r.Coverage.Rows},
 		{"invalid classes", r.Coverage.Classes},
@@ -119,7 +126,7 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 			b.WriteString("\n")
 			first = false
 		}
-		missed := Unreached(cv.items)
+		missed := contract.Unreached(cv.items)
 		fmt.Fprintf(&b, "%s reached: %d/%d", cv.what, len(cv.items)-len(missed), len(cv.items))
 		if len(missed) > 0 {
 			fmt.Fprintf(&b, " — not reached: %s", strings.Join(missed, ", "))
@@ -144,7 +151,7 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 			more = fmt.Sprintf(" and %d more", r.UnjudgedCount-len(ids))
 		}
 		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("unjudged: %s the target did not answer (still 429 after retries): %s%s",
-			nounCount(r.UnjudgedCount, "case"), strings.Join(ids, ", "), more)))
+			words.Count(r.UnjudgedCount, "case"), strings.Join(ids, ", "), more)))
 	}
 	if !c.Replay && (r.Created > 0 || len(r.Inconclusive) > 0) {
 		fmt.Fprintf(&b, "201s judged: %d (%d on generated payloads)\n", r.Created, r.CreatedGenerated)
@@ -156,11 +163,11 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 	b.WriteString("\n")
 	switch {
 	case r.Aborted != "" && len(r.Findings) > 0:
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("ABORTED: %s (%s so far)", r.Aborted, nounCount(len(r.Findings), "finding"))))
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("ABORTED: %s (%s so far)", r.Aborted, words.Count(len(r.Findings), "finding"))))
 	case r.Aborted != "":
 		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "ABORTED: "+r.Aborted))
 	case len(r.Findings) > 0:
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "FAIL: "+nounCount(len(r.Findings), "finding")))
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "FAIL: "+words.Count(len(r.Findings), "finding")))
 	case len(r.Inconclusive) > 0:
 		b.WriteString("not observed, which a PASS needs:\n")
 		for _, why := range r.Inconclusive {
@@ -175,7 +182,7 @@ func (c ConsoleReporter) Report(w io.Writer, r *Result) error {
 }
 
 // finding writes the indented detail lines of one finding.
-func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
+func (c ConsoleReporter) finding(b *bytes.Buffer, f *contract.Finding) {
 	const ind = "    "
 	if f.CaseID != "" {
 		fmt.Fprintf(b, "%scase: %s (seed %d)\n", ind, f.CaseID, f.CaseSeed)
@@ -197,7 +204,7 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
 		default:
 			fmt.Fprintf(b, "%sanswer: %d %s", ind, ex.Status, ex.Header.Get("Content-Type"))
 			if ex.Retries > 0 {
-				fmt.Fprintf(b, " after %s", nounCount(ex.Retries, "retry"))
+				fmt.Fprintf(b, " after %s", words.Count(ex.Retries, "retry"))
 			}
 			fmt.Fprintf(b, ": %s\n", showBody(ex.Body, responseShown))
 		}
@@ -210,9 +217,9 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
 			fmt.Fprintf(b, "%s%s%d. %s\n", ind, ind, i+1, RedactBearer(singleLine(step)))
 		}
 	}
-	if repro := findingRepro(f); repro != "" {
-		if strings.Contains(repro, TokenVar) {
-			if f.Example != nil && f.Example.Case != nil && f.Example.Case.Req.Token == TokenExpiredMaster {
+	if repro := Curl(f); repro != "" {
+		if strings.Contains(repro, contract.TokenVar) {
+			if f.Example != nil && f.Example.Case != nil && f.Example.Case.Req.Token == contract.TokenExpiredMaster {
 				fmt.Fprintf(b, "%stoken: set TOKEN to a tokens.master token past its expires_in\n", ind)
 			} else if role := tokenRole(f.Example); role != "" {
 				fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture (for an OAuth role, a token fetched for its client)\n", ind, role)
@@ -229,7 +236,7 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *Finding) {
 // FindingLine is the one greppable line of a finding, without its count:
 // "POST /accounts/{accountId}/plans/addons [error-row] self_pay: detail".
 // op may be empty; a finding without a row reads "[check]: detail".
-func FindingLine(op string, f *Finding) string {
+func FindingLine(op string, f *contract.Finding) string {
 	var b strings.Builder
 	if op != "" {
 		b.WriteString(op + " ")
@@ -246,34 +253,34 @@ func FindingLine(op string, f *Finding) string {
 	return RedactBearer(b.String())
 }
 
-// findingRepro is the finding's curl command, built from its example when
-// the runner left Curl empty, redacted in any case.
-func findingRepro(f *Finding) string {
-	if f.Curl != "" {
-		return RedactBearer(f.Curl)
+// Curl is the finding's reproduction command: its Repro request (the
+// shrunk one) or else its example, with any bearer token redacted.
+func Curl(f *contract.Finding) string {
+	if f.Repro != nil {
+		return Repro(f.Repro)
 	}
 	return Repro(f.Example)
 }
 
 // tokenRole names the fixture token $TOKEN stands for in ex, "" when the
 // case sent none or a literal.
-func tokenRole(ex *Exchange) string {
+func tokenRole(ex *contract.Exchange) string {
 	if ex == nil || ex.Case == nil {
 		return ""
 	}
 	switch role := ex.Case.Req.Token; role {
-	case TokenMaster, TokenVolumeLicense, TokenUnknownUser:
+	case contract.TokenMaster, contract.TokenVolumeLicense, contract.TokenUnknownUser:
 		return role
 	case "":
-		return TokenMaster
+		return contract.TokenMaster
 	}
 	return ""
 }
 
 // literalToken is the made-up credential a case sent instead of a fixture
 // role, "" when it sent a role or none.
-func literalToken(ex *Exchange) string {
-	if ex == nil || ex.Case == nil || tokenRole(ex) != "" || ex.Case.Req.Token == TokenNone || ex.Case.Req.Token == TokenExpiredMaster {
+func literalToken(ex *contract.Exchange) string {
+	if ex == nil || ex.Case == nil || tokenRole(ex) != "" || ex.Case.Req.Token == contract.TokenNone || ex.Case.Req.Token == contract.TokenExpiredMaster {
 		return ""
 	}
 	return ex.Case.Req.Token
@@ -281,12 +288,12 @@ func literalToken(ex *Exchange) string {
 
 // statsInOrder returns one CheckStat per check in r.Checks order (zero
 // counts for a check without stats), then any stats of checks not listed.
-func statsInOrder(r *Result) []CheckStat {
-	byID := make(map[string]CheckStat, len(r.Stats))
+func statsInOrder(r *contract.Result) []contract.CheckStat {
+	byID := make(map[string]contract.CheckStat, len(r.Stats))
 	for _, s := range r.Stats {
 		byID[s.Check] = s
 	}
-	out := make([]CheckStat, 0, len(r.Checks))
+	out := make([]contract.CheckStat, 0, len(r.Checks))
 	listed := make(map[string]bool, len(r.Checks))
 	for _, id := range r.Checks {
 		if listed[id] {
@@ -295,7 +302,7 @@ func statsInOrder(r *Result) []CheckStat {
 		listed[id] = true
 		s, ok := byID[id]
 		if !ok {
-			s = CheckStat{Check: id}
+			s = contract.CheckStat{Check: id}
 		}
 		out = append(out, s)
 	}
@@ -353,14 +360,4 @@ func andMore(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (and %d more)", n)
-}
-
-func nounCount(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "y") {
-		return strconv.Itoa(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

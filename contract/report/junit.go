@@ -1,9 +1,11 @@
-package contract
+package report
 
 import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -62,7 +64,7 @@ type junitMessage struct {
 }
 
 // Report writes r to w as a JUnit XML document.
-func (JUnitReporter) Report(w io.Writer, r *Result) error {
+func (JUnitReporter) Report(w io.Writer, r *contract.Result) error {
 	suite := junitSuite{
 		Name: "contract",
 		Time: fmt.Sprintf("%.3f", r.Duration.Seconds()),
@@ -76,7 +78,7 @@ func (JUnitReporter) Report(w io.Writer, r *Result) error {
 		suite.Timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
 	}
 
-	byCheck := map[string][]*Finding{}
+	byCheck := map[string][]*contract.Finding{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		byCheck[f.Check] = append(byCheck[f.Check], f)
@@ -119,7 +121,7 @@ func (JUnitReporter) Report(w io.Writer, r *Result) error {
 		suite.Cases = append(suite.Cases, junitCase{
 			Classname: "contract.skipped",
 			Name:      s.Reason,
-			Skipped:   &junitMessage{Message: fmt.Sprintf("%s: %s", nounCount(s.Count, "case"), s.Reason)},
+			Skipped:   &junitMessage{Message: fmt.Sprintf("%s: %s", words.Count(s.Count, "case"), s.Reason)},
 		})
 		suite.Skipped++
 	}
@@ -143,7 +145,7 @@ func (JUnitReporter) Report(w io.Writer, r *Result) error {
 		suite.Cases = append(suite.Cases, junitCase{
 			Classname: "contract.unjudged",
 			Name:      "rate limited",
-			Skipped:   &junitMessage{Message: fmt.Sprintf("%s unjudged: the target answered 429 until the retries ran out", nounCount(r.UnjudgedCount, "case"))},
+			Skipped:   &junitMessage{Message: fmt.Sprintf("%s unjudged: the target answered 429 until the retries ran out", words.Count(r.UnjudgedCount, "case"))},
 		})
 		suite.Skipped++
 	}
@@ -172,9 +174,9 @@ func (JUnitReporter) Report(w io.Writer, r *Result) error {
 
 // failureText is the body of a finding's <failure>: what the console prints
 // for it, without colour.
-func failureText(op string, f *Finding) string {
+func failureText(op string, f *contract.Finding) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s (%s)\n", FindingLine(op, f), nounCount(f.Count, "case"))
+	fmt.Fprintf(&b, "%s (%s)\n", FindingLine(op, f), words.Count(f.Count, "case"))
 	ConsoleReporter{Verbose: true}.finding(&b, f)
 	return strings.TrimRight(b.String(), "\n")
 }

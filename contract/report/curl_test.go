@@ -1,7 +1,8 @@
-package contract
+package report
 
 import (
 	"bytes"
+	"github.com/addons-contract/contract/contract"
 	"io"
 	"math/rand"
 	"net/http"
@@ -164,9 +165,9 @@ func reproCases() []reproCase {
 	}
 }
 
-func (rc reproCase) exchange(base string) *Exchange {
-	return &Exchange{
-		Case:      &Case{ID: "t/" + rc.name, Req: Request{Body: rc.body}},
+func (rc reproCase) exchange(base string) *contract.Exchange {
+	return &contract.Exchange{
+		Case:      &contract.Case{ID: "t/" + rc.name, Req: contract.Request{Body: rc.body}},
 		Method:    rc.method,
 		URL:       base + rc.path,
 		ReqHeader: rc.header,
@@ -305,14 +306,14 @@ func TestReproText(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		ex     *Exchange
+		ex     *contract.Exchange
 		want   string
 	}{
 		{
 			name:   "readable form",
 			reason: "the shape people paste: Authorization double-quoted first, other headers sorted and single-quoted",
-			ex: &Exchange{
-				Case:   &Case{Req: Request{Body: []byte(`{"type":"it's"}`)}},
+			ex: &contract.Exchange{
+				Case:   &contract.Case{Req: contract.Request{Body: []byte(`{"type":"it's"}`)}},
 				Method: "POST", URL: "http://localhost:8080/accounts/sub-paid-0001/plans/addons",
 				ReqHeader: http.Header{"X-B": {"2"}, "Authorization": {"Bearer $TOKEN"}, "Content-Type": {"application/json"}, "User-Agent": {"Go"}},
 			},
@@ -321,8 +322,8 @@ func TestReproText(t *testing.T) {
 		{
 			name:   "suppressed content type",
 			reason: "no Content-Type was sent, so curl must not send its default",
-			ex: &Exchange{
-				Case:   &Case{Req: Request{Body: []byte(`{}`)}},
+			ex: &contract.Exchange{
+				Case:   &contract.Case{Req: contract.Request{Body: []byte(`{}`)}},
 				Method: "POST", URL: "http://h/a",
 				ReqHeader: http.Header{"Authorization": {"Bearer $TOKEN"}},
 			},
@@ -331,7 +332,7 @@ func TestReproText(t *testing.T) {
 		{
 			name:   "raw token redacted",
 			reason: "a careless caller put the token itself into the header",
-			ex: &Exchange{
+			ex: &contract.Exchange{
 				Method: "POST", URL: "http://h/a",
 				ReqHeader: http.Header{"Authorization": {"Bearer " + secretToken}},
 			},
@@ -340,8 +341,8 @@ func TestReproText(t *testing.T) {
 		{
 			name:   "oversize generator",
 			reason: "a 1 MiB repetition is a short generator, not 1 MiB of text",
-			ex: &Exchange{
-				Case:   &Case{Req: Request{Body: append(append([]byte(`{"type":"`), bytes.Repeat([]byte("a"), 1<<20)...), `"}`...)}},
+			ex: &contract.Exchange{
+				Case:   &contract.Case{Req: contract.Request{Body: append(append([]byte(`{"type":"`), bytes.Repeat([]byte("a"), 1<<20)...), `"}`...)}},
 				Method: "POST", URL: "http://h/a",
 				ReqHeader: http.Header{"Content-Type": {"application/json"}},
 			},
@@ -350,8 +351,8 @@ func TestReproText(t *testing.T) {
 		{
 			name:   "huge body note",
 			reason: "a body that can be neither printed nor generated is named, with its size",
-			ex: &Exchange{
-				Case:   &Case{Req: Request{Body: randomBytes(70<<10, 3)}},
+			ex: &contract.Exchange{
+				Case:   &contract.Case{Req: contract.Request{Body: randomBytes(70<<10, 3)}},
 				Method: "POST", URL: "http://h/a",
 				ReqHeader: http.Header{"Content-Type": {"application/octet-stream"}},
 			},
@@ -374,7 +375,7 @@ func TestReproText(t *testing.T) {
 }
 
 func TestReproStableAcrossMapOrder(t *testing.T) {
-	ex := &Exchange{
+	ex := &contract.Exchange{
 		Method: "POST", URL: "http://h/a",
 		ReqHeader: http.Header{"A": {"1"}, "B": {"2"}, "C": {"3"}, "D": {"4"}, "E": {"5"}, "Authorization": {"Bearer $TOKEN", "Basic x"}},
 	}
