@@ -6,6 +6,7 @@
 package contract
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -165,7 +166,23 @@ type Finding struct {
 	Repro    *Exchange // the request reproducing the failure: the shrunk one when there is one, else Example
 	CaseID   string
 	CaseSeed int64
-	// Steps is the shrunk sequence of a stateful counterexample, one line a
-	// request with its answer, ending with the failing one; nil otherwise.
-	Steps []string
+	// Steps is the shrunk sequence of a stateful counterexample, ending
+	// with the failing step; nil otherwise.
+	Steps []Step
+}
+
+// Step is one request of a stateful sequence and the answer it got.
+type Step struct {
+	Case     *Case
+	Answer   string // the answer in one line: "201", `400/300 "…"`, "no answer: …"
+	Unjudged bool   // the target did not really answer (rate limited): the model learnt nothing
+}
+
+// String renders the step as reports show it: `POST paid {"type":…} -> 201`.
+func (s Step) String() string {
+	line := fmt.Sprintf("POST %s %s -> %s", s.Case.Req.Account, s.Case.Req.Body, s.Answer)
+	if s.Unjudged {
+		line += " (unjudged)"
+	}
+	return line
 }

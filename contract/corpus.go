@@ -364,11 +364,7 @@ func EntryOf(res *Result, f *Finding) (*Entry, string) {
 		return nil, "its golden answer holds what the run's earlier scenarios added, which an entry does not"
 	}
 	if len(f.Steps) > 1 {
-		before, err := parseSteps(f.Steps[:len(f.Steps)-1], c)
-		if err != nil {
-			return nil, "its sequence cannot be saved: " + err.Error()
-		}
-		e.Before = before
+		e.Before = beforeSteps(f.Steps[:len(f.Steps)-1], c)
 	} else if c.Stateful && (c.Expect.State || len(c.Expect.Kept) > 0) {
 		return nil, "its expectation comes from earlier answers of the run, which an entry does not hold"
 	}
@@ -376,40 +372,19 @@ func EntryOf(res *Result, f *Finding) (*Entry, string) {
 	return e, ""
 }
 
-// parseSteps rebuilds the earlier adds of a stateful counterexample from
-// its log lines ("POST <account> <body> -> <answer>"); last is the failing
-// step, whose token and media type the adds share.
-func parseSteps(lines []string, last *Case) ([]*Case, error) {
-	var out []*Case
-	for i, line := range lines {
-		rest, ok := strings.CutPrefix(line, "POST ")
-		if !ok {
-			return nil, fmt.Errorf("step %d %q is no POST", i, line)
-		}
-		account, rest, ok := strings.Cut(rest, " ")
-		if !ok || checkAccountRole(account) != nil {
-			return nil, fmt.Errorf("step %d %q names no account", i, line)
-		}
-		// The body is JSON; the answer after " -> " may itself hold the
-		// arrow, so the first split leaving valid JSON wins.
-		var body []byte
-		for off := 0; ; {
-			k := strings.Index(rest[off:], " -> ")
-			if k < 0 {
-				return nil, fmt.Errorf("step %d %q has no JSON body", i, line)
-			}
-			if _, ok := decodeJSON([]byte(rest[:off+k])); ok {
-				body = []byte(rest[:off+k])
-				break
-			}
-			off += k + 4
-		}
+// beforeSteps are the earlier adds of a stateful counterexample as cases
+// an entry replays before last, the failing step: each expectation is
+// predicted afresh when it is sent.
+func beforeSteps(steps []Step, last *Case) []*Case {
+	out := make([]*Case, 0, len(steps))
+	for i, st := range steps {
 		out = append(out, &Case{
 			ID: fmt.Sprintf("%s/before/%02d", last.ID, i), Kind: KindState, Writes: true, Stateful: true,
-			Req: Request{Account: account, Token: TokenMaster, ContentType: last.Req.ContentType, Body: body},
+			Adds: append([]Add(nil), st.Case.Adds...),
+			Req:  Request{Account: st.Case.Req.Account, Token: TokenMaster, ContentType: last.Req.ContentType, Body: bytes.Clone(st.Case.Req.Body)},
 		})
 	}
-	return out, nil
+	return out
 }
 
 // cloneCase copies c deeply enough that sending the copy (which fills in

@@ -130,8 +130,8 @@ func (r *runner) redactFindings(fs []Finding) {
 		f := &fs[i]
 		f.Diff = str(f.Diff)
 		f.Failure.Detail = str(f.Failure.Detail)
-		for k, s := range f.Steps {
-			f.Steps[k] = str(s)
+		for k := range f.Steps {
+			f.Steps[k].Answer = str(f.Steps[k].Answer)
 		}
 		for _, ex := range []*Exchange{f.Example, f.Repro} {
 			if ex == nil {

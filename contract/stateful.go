@@ -26,7 +26,7 @@ const maxSequenceShrinks = 100
 type stateExample struct {
 	ex      *Exchange
 	failure Failure
-	steps   []string
+	steps   []Step
 }
 
 // machine is the gopter commands model of the endpoint: random sequences of
@@ -66,7 +66,7 @@ type seqRun struct {
 	seq       int
 	recording bool
 	failed    bool
-	log       []string
+	log       []Step
 	failStep  *Exchange
 	failAt    int // len(log) after the failing step
 	failures  []Failure
@@ -297,7 +297,7 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 	if rec.unjudged != "" {
 		// The target did not answer the step (rate limited): the model
 		// learns nothing and judges nothing, and the sequence goes on.
-		run.log = append(run.log, fmt.Sprintf("POST %s %s -> %s (unjudged)", s.account, s.body, answerLine(res.ex)))
+		run.log = append(run.log, Step{Case: res.c, Answer: answerLine(res.ex), Unjudged: true})
 		if run.recording {
 			m.r.add(rec)
 		}
@@ -306,7 +306,7 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 	if res.ex.Err == nil {
 		know.learn(m.r.cfg.Op, s.account, s.adds, rec.answer())
 	}
-	run.log = append(run.log, fmt.Sprintf("POST %s %s -> %s", s.account, s.body, answerLine(res.ex)))
+	run.log = append(run.log, Step{Case: res.c, Answer: answerLine(res.ex)})
 	var bad []Failure
 	for _, f := range rec.fails {
 		if modelChecks[f.Check] {
@@ -352,9 +352,9 @@ func (r *runner) nextPos() int {
 }
 
 // steps is the counterexample's log up to and including the failing step.
-func (s *seqRun) steps() []string {
+func (s *seqRun) steps() []Step {
 	if s.failAt > 0 && s.failAt <= len(s.log) {
-		return append([]string(nil), s.log[:s.failAt]...)
+		return append([]Step(nil), s.log[:s.failAt]...)
 	}
-	return append([]string(nil), s.log...)
+	return append([]Step(nil), s.log...)
 }

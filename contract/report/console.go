@@ -214,7 +214,7 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *contract.Finding) {
 		// make the last answer wrong, so they are part of the repro.
 		fmt.Fprintf(b, "%ssteps (shrunk sequence, the last one failed):\n", ind)
 		for i, step := range f.Steps {
-			fmt.Fprintf(b, "%s%s%d. %s\n", ind, ind, i+1, RedactBearer(singleLine(step)))
+			fmt.Fprintf(b, "%s%s%d. %s\n", ind, ind, i+1, RedactBearer(singleLine(step.String())))
 		}
 	}
 	if repro := Curl(f); repro != "" {

@@ -604,7 +604,10 @@ func TestConsoleShowsStepsAndLiteralTokens(t *testing.T) {
 	r := &contract.Result{Operation: addonsOp, Checks: []string{contract.CheckStateModel, contract.CheckAuthEnforced}, Findings: []contract.Finding{
 		{Check: contract.CheckStateModel, Row: "already_has", Count: 1, Example: ex(repeat), CaseID: repeat.ID,
 			Failure: contract.Failure{Detail: "got 201, want 400/2100"},
-			Steps:   []string{`POST paid {"type":"zwb_monthly","hosts":1} -> 201`, `POST paid {"type":"zwb_monthly","hosts":2} -> 201`}},
+			Steps: []contract.Step{
+				{Case: &contract.Case{Req: contract.Request{Account: "paid", Body: []byte(`{"type":"zwb_monthly","hosts":1}`)}}, Answer: "201"},
+				{Case: &contract.Case{Req: contract.Request{Account: "paid", Body: []byte(`{"type":"zwb_monthly","hosts":2}`)}}, Answer: "201"},
+			}},
 		{Check: contract.CheckAuthEnforced, Row: "invalid_token", Count: 1, Example: ex(unknown), CaseID: unknown.ID,
 			Failure: contract.Failure{Detail: "got 201, want 401"}},
 	}}
