@@ -65,19 +65,7 @@ func (j *Judgement) toOperation() bool {
 
 // row returns the expected error row, if the case expects one.
 func (j *Judgement) row() (spec.ErrorRow, bool) {
-	return findRow(j.Op, j.Case.Expect.Row)
-}
-
-func findRow(op *spec.Operation, id string) (spec.ErrorRow, bool) {
-	if id == "" {
-		return spec.ErrorRow{}, false
-	}
-	for _, r := range op.Errors {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return spec.ErrorRow{}, false
+	return j.Op.Row(j.Case.Expect.Row)
 }
 
 // fill returns the placeholder values a correct answer to j uses.

@@ -305,7 +305,7 @@ func judgeAnyRow(j *Judgement, a answer) []Failure {
 // judgeRateLimited holds a 429 to the rate_limited row and its Retry-After header.
 func judgeRateLimited(j *Judgement, a answer) []Failure {
 	var out []Failure
-	if row, ok := findRow(j.Op, rowRateLimited); ok && !matchesRow(row, a, nil) {
+	if row, ok := j.Op.Row(rowRateLimited); ok && !matchesRow(row, a, nil) {
 		out = append(out, Failure{Row: rowRateLimited, Detail: fmt.Sprintf("got %s, want %s", statusText(a), describeRow(row, nil)), Want: wantError(row, nil, a), Got: gotError(a)})
 	}
 	ra := strings.TrimSpace(j.Exchange.Header.Get("Retry-After"))
@@ -414,7 +414,7 @@ func (validAccepted) Judge(j *Judgement) []Failure {
 	e := j.Case.Expect
 	if a.status != http.StatusCreated {
 		if e.MayHoldPlan {
-			if row, ok := findRow(j.Op, rowAlreadyHas); ok && matchesRow(row, a, j.fill()) {
+			if row, ok := j.Op.Row(rowAlreadyHas); ok && matchesRow(row, a, j.fill()) {
 				return nil
 			}
 		}

@@ -6,6 +6,7 @@
 package contract
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"time"
@@ -122,6 +123,18 @@ type Case struct {
 	Adds     []Add   `json:"adds,omitempty"` // catalog codes (and hosts) the body adds, in body order; nil for bodies that add nothing
 	Req      Request `json:"request"`
 	Expect   Expect  `json:"expect"`
+}
+
+// Clone copies c deeply enough that sending the copy (which fills in the
+// Expect of stateful cases) never touches c.
+func (c *Case) Clone() *Case {
+	cp := *c
+	cp.Req.Body = bytes.Clone(c.Req.Body)
+	cp.Adds = append([]Add(nil), c.Adds...)
+	cp.Expect.Plans = append([]Add(nil), c.Expect.Plans...)
+	cp.Expect.Held = append([]string(nil), c.Expect.Held...)
+	cp.Expect.Kept = append([]string(nil), c.Expect.Kept...)
+	return &cp
 }
 
 // Exchange is one case as sent and as answered.

@@ -69,7 +69,7 @@ func (r *runner) isExpiredAnswer(ex *Exchange) bool {
 	if ex.Status != http.StatusUnauthorized {
 		return false
 	}
-	row, ok := findRow(r.cfg.Op, rowTokenExpired)
+	row, ok := r.cfg.Op.Row(rowTokenExpired)
 	return ok && matchesRow(row, parseAnswer(ex), nil)
 }
 
@@ -81,7 +81,7 @@ func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
 	if cr == nil {
 		return nil, ""
 	}
-	if _, ok := findRow(r.cfg.Op, rowTokenExpired); !ok {
+	if _, ok := r.cfg.Op.Row(rowTokenExpired); !ok {
 		return nil, ""
 	}
 	tok, at := cr.ExpiredToken(TokenMaster)

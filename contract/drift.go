@@ -132,7 +132,7 @@ func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
 			defer wg.Done()
 			own := make([]*Case, len(cases))
 			for k, c := range cases {
-				own[k] = cloneCase(c)
+				own[k] = c.Clone()
 			}
 			jc := Config{
 				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Credentials: s.Credentials, Target: s.Target, Seed: cfg.Seed,
@@ -263,7 +263,7 @@ func sameFreeText(op *spec.Operation, a, b answer) bool {
 	if ra == "" || ra != rb {
 		return false
 	}
-	row, ok := findRow(op, ra)
+	row, ok := op.Row(ra)
 	return ok && strings.Contains(row.Message, "{detail}")
 }
 

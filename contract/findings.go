@@ -21,6 +21,9 @@ type group struct {
 	failure Failure
 }
 
+// Shrinks reports whether a finding of check is shrunk: see noShrink.
+func Shrinks(check string) bool { return !noShrink[check] }
+
 // noShrink lists checks whose examples are not shrunk: the answer compared
 // is not a function of the payload alone (golden files, timing), or the
 // stateful property already shrank it.
@@ -120,7 +123,7 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 		cand.Req.Body, cand.Req.ContentType = gc.Body, gc.ContentType
 		cand.Class, cand.Field = gc.Class, gc.Field
 		if cand.Kind == KindValid {
-			cand.Adds = addsOf(r.cfg.Op, gc.Body)
+			cand.Adds = AddsOf(r.cfg.Op, gc.Body)
 		}
 		if cand.Stateful {
 			// A fresh server (or, remote, one whose holdings the model does
@@ -139,7 +142,7 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 		}
 		return false
 	}
-	shrunk := r.gen.Shrink(toGen(c), stillFails)
+	shrunk := r.gen.Shrink(c.GenCase(), stillFails)
 	if lastEx == nil || bytes.Equal(shrunk.Body, c.Req.Body) || !bytes.Equal(lastEx.Case.Req.Body, shrunk.Body) {
 		return nil, nil
 	}

@@ -121,7 +121,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 		}
 		return
 	}
-	row, ok := findRow(op, rowAlreadyHas)
+	row, ok := op.Row(rowAlreadyHas)
 	if !ok {
 		return
 	}

@@ -105,7 +105,7 @@ func ptr[T any](v T) *T { return &v }
 func TestTemplates(t *testing.T) {
 	op := testOp(t)
 	row := func(id string) spec.ErrorRow {
-		r, ok := findRow(op, id)
+		r, ok := op.Row(id)
 		require.True(t, ok, id)
 		return r
 	}
@@ -161,7 +161,7 @@ func TestAddsOf(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			require.Empty(t, cmp.Diff(tc.want, addsOf(op, []byte(tc.body))))
+			require.Empty(t, cmp.Diff(tc.want, AddsOf(op, []byte(tc.body))))
 		})
 	}
 }

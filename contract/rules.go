@@ -57,7 +57,7 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 			c.Kind = KindScenario
 		}
 		if c.Req.Method == "" {
-			c.Adds = addsOf(op, c.Req.Body)
+			c.Adds = AddsOf(op, c.Req.Body)
 		}
 		out = append(out, c)
 		return c
@@ -86,7 +86,7 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 	missing := func(id, path string, open bool) {
 		c := post(id, AccountMissing, TokenMaster, mt, page, "")
 		c.Req.Path = path
-		if row, ok := findRow(op, rowAccountMissing); ok && !open {
+		if row, ok := op.Row(rowAccountMissing); ok && !open {
 			c.Expect = Expect{Status: row.Status, Code: row.Code}
 		}
 		c.Expect.Open = open

@@ -684,7 +684,7 @@ func (r *runner) accountID(role string) (string, error) {
 	case AccountMissing:
 		return a.Missing, nil
 	}
-	if n, ok := morePaidIndex(role); ok && n < len(a.MorePaid) {
+	if n, ok := MorePaidIndex(role); ok && n < len(a.MorePaid) {
 		return a.MorePaid[n], nil
 	}
 	return "", fmt.Errorf("contract: unknown account role %q (want paid, free, self_pay, rooms_base, has_addon, missing, or =id)", role)

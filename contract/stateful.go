@@ -143,7 +143,7 @@ func (r *runner) runSequences(ctx context.Context) error {
 }
 
 func (m *machine) step(account string, body []byte) *stateStep {
-	return &stateStep{m: m, account: account, body: body, adds: addsOf(m.r.cfg.Op, body)}
+	return &stateStep{m: m, account: account, body: body, adds: AddsOf(m.r.cfg.Op, body)}
 }
 
 // NewSystemUnderTest starts one run of a sequence: a fresh embedded server,

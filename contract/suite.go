@@ -74,7 +74,7 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 	s := &Suite{}
 	post := func(id, account, token, ct string, body []byte) *Case {
 		c := &Case{ID: id, Kind: KindScenario, Req: Request{Account: account, Token: token, ContentType: ct, Body: body}}
-		c.Adds = addsOf(op, body)
+		c.Adds = AddsOf(op, body)
 		return c
 	}
 	row := func(c *Case, r string) *Case { c.Expect.Row = r; return c }
@@ -194,10 +194,9 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 
 	// Generated invalid payloads, each expecting the row its layer answers.
 	for _, gc := range g.Cases(seed, nInvalid, false) {
-		c := fromGen(gc, KindInvalid)
+		c := Generated(op, gc, false)
 		c.ID = fmt.Sprintf("invalid/%s/%04d", gc.Class, gc.Index)
 		c.Req.Account, c.Req.Token = AccountPaid, TokenMaster
-		c.Expect.Row = layerRow(gc.Layer)
 		s.Cases = append(s.Cases, c)
 	}
 
@@ -208,11 +207,10 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 	valid := g.Cases(seed, nValid, true)
 	spare := spareAccounts(fx)
 	for _, gc := range valid {
-		c := fromGen(gc, KindValid)
+		c := Generated(op, gc, true)
 		account := spare[gc.Index%len(spare)]
 		c.ID = fmt.Sprintf("valid/%s/%04d", account, gc.Index)
 		c.Req.Account, c.Req.Token = account, TokenMaster
-		c.Adds = addsOf(op, gc.Body)
 		c.Writes, c.Stateful = true, true
 		s.Cases = append(s.Cases, c)
 	}
@@ -223,10 +221,9 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 	}
 	for _, r := range refusals {
 		for _, gc := range valid {
-			c := fromGen(gc, KindValid)
+			c := Generated(op, gc, true)
 			c.ID = fmt.Sprintf("valid/%s/%04d", r.name, gc.Index)
 			c.Req.Account, c.Req.Token = r.account, r.token
-			c.Adds = addsOf(op, gc.Body)
 			c.Expect.Row = r.row
 			s.Cases = append(s.Cases, c)
 		}
@@ -249,8 +246,9 @@ func spareAccounts(fx fixtures.Fixtures) []string {
 // after the first: "paid.2", "paid.3", ...
 func morePaidRole(i int) string { return AccountPaid + "." + strconv.Itoa(i+2) }
 
-// morePaidIndex is the inverse of morePaidRole.
-func morePaidIndex(role string) (int, bool) {
+// MorePaidIndex is the inverse of morePaidRole: which further paid
+// account ("paid.2" is 0) a role names.
+func MorePaidIndex(role string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimPrefix(role, AccountPaid+"."))
 	if !strings.HasPrefix(role, AccountPaid+".") || err != nil || n < 2 {
 		return 0, false
@@ -258,15 +256,23 @@ func morePaidIndex(role string) (int, bool) {
 	return n - 2, true
 }
 
-// fromGen turns a generated case into a contract case (request and
-// provenance; the caller sets the id, target roles and expectation).
-func fromGen(gc gen.Case, kind Kind) *Case {
-	return &Case{Kind: kind, Class: gc.Class, Layer: string(gc.Layer), Field: gc.Field, Seed: gc.Seed, Index: gc.Index,
+// Generated turns a generated payload into a case, as the suite sends
+// it: a valid one adds its plans, an invalid one expects the row its
+// layer answers. The caller sets the id, the roles and what else it
+// expects.
+func Generated(op *spec.Operation, gc gen.Case, valid bool) *Case {
+	c := &Case{Kind: KindInvalid, Class: gc.Class, Layer: string(gc.Layer), Field: gc.Field, Seed: gc.Seed, Index: gc.Index,
 		Req: Request{ContentType: gc.ContentType, Body: gc.Body}}
+	if valid {
+		c.Kind, c.Adds = KindValid, AddsOf(op, gc.Body)
+	} else {
+		c.Expect.Row = layerRow(gc.Layer)
+	}
+	return c
 }
 
-// toGen is the inverse of fromGen, for shrinking.
-func toGen(c *Case) gen.Case {
+// GenCase is the generated payload of c, for shrinking it.
+func (c *Case) GenCase() gen.Case {
 	return gen.Case{Seed: c.Seed, Index: c.Index, Class: c.Class, Layer: gen.Layer(c.Layer), Field: c.Field,
 		ContentType: c.Req.ContentType, Body: c.Req.Body}
 }
@@ -381,7 +387,7 @@ func precedence(op *spec.Operation, fx fixtures.Fixtures, mt string, page map[st
 			}
 			req.Body = mustJSON(body)
 			out = append(out, &Case{ID: "precedence/" + first + "-before-" + second, Kind: KindScenario,
-				Req: req, Expect: Expect{Row: first}, Adds: addsOf(op, req.Body)})
+				Req: req, Expect: Expect{Row: first}, Adds: AddsOf(op, req.Body)})
 		}
 	}
 	return out
@@ -453,11 +459,11 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// addsOf returns the catalog codes a body adds, in body order (the schema's
+// AddsOf returns the catalog codes a body adds, in body order (the schema's
 // property order), with the hosts sent beside each: string values of
 // properties marked x-catalog, found by walking the body with the request
 // schema. Bodies that are not JSON add nothing.
-func addsOf(op *spec.Operation, body []byte) []Add {
+func AddsOf(op *spec.Operation, body []byte) []Add {
 	v, ok := decodeJSON(body)
 	if !ok || op.Body == nil {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/contract/report"
 	"io"
 	"strings"
@@ -69,7 +70,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	entries, err := contract.LoadCorpus(op, g, fs.Args())
+	entries, err := corpus.LoadCorpus(op, g, fs.Args())
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -85,7 +86,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	if *maxRT == 0 {
 		cfg.MaxResponseTime = -1
 	}
-	rr, err := contract.Replay(ctx, cfg, entries)
+	rr, err := corpus.Replay(ctx, cfg, entries)
 	if err != nil {
 		if errors.Is(err, contract.ErrUnreachable) {
 			// As for run: one line on stderr, and the report files, aborted.
@@ -123,7 +124,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 
 // writeOutcomes prints one line per entry: whether it still fails (and
 // which checks), now passes, or was skipped, then a count.
-func writeOutcomes(w io.Writer, rr *contract.ReplayResult) {
+func writeOutcomes(w io.Writer, rr *corpus.ReplayResult) {
 	var fails, passes, skips int
 	for i := range rr.Entries {
 		o := &rr.Entries[i]
@@ -162,16 +163,16 @@ func plural(n int, one, many string) string {
 
 // minimizeFailing shrinks every failing entry and writes the smaller one
 // beside it.
-func minimizeFailing(ctx context.Context, w io.Writer, cfg contract.Config, g *gen.Generator, rr *contract.ReplayResult) error {
+func minimizeFailing(ctx context.Context, w io.Writer, cfg contract.Config, g *gen.Generator, rr *corpus.ReplayResult) error {
 	for i := range rr.Entries {
 		o := &rr.Entries[i]
-		check, row, ok := contract.MinimizeKey(o)
+		check, row, ok := corpus.MinimizeKey(o)
 		if !ok || o.Skipped != "" {
 			continue
 		}
-		min, err := contract.Minimize(ctx, cfg, g, o.Entry, check, row)
+		min, err := corpus.Minimize(ctx, cfg, g, o.Entry, check, row)
 		switch {
-		case errors.Is(err, contract.ErrNotMinimizable):
+		case errors.Is(err, corpus.ErrNotMinimizable):
 			fmt.Fprintf(w, "not minimised %s\n", err)
 			continue
 		case err != nil:
@@ -180,7 +181,7 @@ func minimizeFailing(ctx context.Context, w io.Writer, cfg contract.Config, g *g
 			fmt.Fprintf(w, "minimal      %s: no smaller body fails [%s] %s\n", o.Entry.Path, check, row)
 			continue
 		}
-		if err := contract.WriteEntry(min); err != nil {
+		if err := corpus.WriteEntry(min); err != nil {
 			return usageError("%v", err)
 		}
 		fmt.Fprintf(w, "minimised    %s: body %d → %d bytes, still fails [%s] %s: %s\n",
@@ -194,7 +195,7 @@ func saveFindings(w io.Writer, dir string, res *contract.Result, secrets []strin
 	if len(res.Findings) == 0 {
 		return nil
 	}
-	saved, err := contract.SaveFindings(dir, res, secrets)
+	saved, err := corpus.SaveFindings(dir, res, secrets)
 	if err != nil {
 		return usageError("-save: %v", err)
 	}

@@ -104,7 +104,7 @@ func TestSaveReplayCycle(t *testing.T) {
 
 // Bad corpus input is exit 2 with one line naming the file.
 func TestReplayUsageErrors(t *testing.T) {
-	bad := filepath.Join("..", "..", "contract", "testdata", "corpus", "bad")
+	bad := filepath.Join("..", "..", "contract", "corpus", "testdata", "bad")
 	tests := []struct {
 		name, reason string
 		args         []string

@@ -1,4 +1,4 @@
-package contract
+package corpus
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -41,8 +42,8 @@ type Entry struct {
 	Source string
 	// Before are requests sent first, in order, on the same target: the
 	// earlier steps of a stateful counterexample. Usually empty.
-	Before    []*Case
-	Case      *Case
+	Before    []*contract.Case
+	Case      *contract.Case
 	Finding   EntryFinding // what failed when the entry was saved; zero for native fuzz inputs
 	SavedFrom string       // the target it failed on ("embedded mock", a base URL)
 
@@ -57,8 +58,8 @@ type EntryFinding struct {
 }
 
 // Cases returns the entry's requests in the order they are sent.
-func (e *Entry) Cases() []*Case {
-	return append(append([]*Case(nil), e.Before...), e.Case)
+func (e *Entry) Cases() []*contract.Case {
+	return append(append([]*contract.Case(nil), e.Before...), e.Case)
 }
 
 // corpusFile is the JSON of an entry file. It mirrors Case with its own
@@ -72,18 +73,18 @@ type corpusFile struct {
 }
 
 type corpusCase struct {
-	ID       string        `json:"id"`
-	Kind     Kind          `json:"kind"`
-	Class    string        `json:"class,omitempty"`
-	Layer    string        `json:"layer,omitempty"`
-	Field    string        `json:"field,omitempty"`
-	Seed     int64         `json:"seed,omitempty"`
-	Index    int           `json:"index,omitempty"`
-	Writes   bool          `json:"writes,omitempty"`
-	Stateful bool          `json:"stateful,omitempty"`
-	Adds     []Add         `json:"adds,omitempty"`
-	Req      corpusRequest `json:"request"`
-	Expect   Expect        `json:"expect"`
+	ID       string          `json:"id"`
+	Kind     contract.Kind   `json:"kind"`
+	Class    string          `json:"class,omitempty"`
+	Layer    string          `json:"layer,omitempty"`
+	Field    string          `json:"field,omitempty"`
+	Seed     int64           `json:"seed,omitempty"`
+	Index    int             `json:"index,omitempty"`
+	Writes   bool            `json:"writes,omitempty"`
+	Stateful bool            `json:"stateful,omitempty"`
+	Adds     []contract.Add  `json:"adds,omitempty"`
+	Req      corpusRequest   `json:"request"`
+	Expect   contract.Expect `json:"expect"`
 }
 
 // corpusRequest is Request with the body as text when it is valid UTF-8,
@@ -111,7 +112,7 @@ type bodyTail struct {
 // minTail is the shortest trailing run stored as a bodyTail.
 const minTail = 256
 
-func toCorpusCase(c *Case) *corpusCase {
+func toCorpusCase(c *contract.Case) *corpusCase {
 	r := corpusRequest{Method: c.Req.Method, Account: c.Req.Account, Token: c.Req.Token, Auth: c.Req.Auth,
 		Path: c.Req.Path, ContentType: c.Req.ContentType}
 	body := c.Req.Body
@@ -134,10 +135,10 @@ func toCorpusCase(c *Case) *corpusCase {
 		Index: c.Index, Writes: c.Writes, Stateful: c.Stateful, Adds: c.Adds, Req: r, Expect: c.Expect}
 }
 
-func (cc *corpusCase) toCase() (*Case, error) {
-	c := &Case{ID: cc.ID, Kind: cc.Kind, Class: cc.Class, Layer: cc.Layer, Field: cc.Field, Seed: cc.Seed,
+func (cc *corpusCase) toCase() (*contract.Case, error) {
+	c := &contract.Case{ID: cc.ID, Kind: cc.Kind, Class: cc.Class, Layer: cc.Layer, Field: cc.Field, Seed: cc.Seed,
 		Index: cc.Index, Writes: cc.Writes, Stateful: cc.Stateful, Adds: cc.Adds, Expect: cc.Expect,
-		Req: Request{Method: cc.Req.Method, Account: cc.Req.Account, Token: cc.Req.Token, Auth: cc.Req.Auth,
+		Req: contract.Request{Method: cc.Req.Method, Account: cc.Req.Account, Token: cc.Req.Token, Auth: cc.Req.Auth,
 			Path: cc.Req.Path, ContentType: cc.Req.ContentType}}
 	switch cc.Req.BodyEncoding {
 	case "":
@@ -160,7 +161,7 @@ func (cc *corpusCase) toCase() (*Case, error) {
 		c.Req.Body = append(c.Req.Body, bytes.Repeat([]byte(t.Repeat), t.Count)...)
 	}
 	switch c.Kind {
-	case KindScenario, KindValid, KindInvalid, KindAuth, KindMethod, KindState, KindFuzz:
+	case contract.KindScenario, contract.KindValid, contract.KindInvalid, contract.KindAuth, contract.KindMethod, contract.KindState, contract.KindFuzz:
 	default:
 		return nil, fmt.Errorf("case kind %q: want scenario, valid, invalid, auth, method, state or fuzz", c.Kind)
 	}
@@ -176,10 +177,10 @@ func (cc *corpusCase) toCase() (*Case, error) {
 // checkAccountRole refuses an account that is neither a role nor a "=" literal.
 func checkAccountRole(a string) error {
 	switch a {
-	case AccountPaid, AccountFree, AccountSelfPay, AccountRoomsBase, AccountHasAddon, AccountMissing:
+	case contract.AccountPaid, contract.AccountFree, contract.AccountSelfPay, contract.AccountRoomsBase, contract.AccountHasAddon, contract.AccountMissing:
 		return nil
 	}
-	if _, ok := morePaidIndex(a); ok || strings.HasPrefix(a, "=") {
+	if _, ok := contract.MorePaidIndex(a); ok || strings.HasPrefix(a, "=") {
 		return nil
 	}
 	return fmt.Errorf("request account %q: want paid, free, self_pay, rooms_base, has_addon, missing, paid.N (a further paid account), or =id", a)
@@ -318,7 +319,7 @@ type NotSaved struct {
 // expected of it and the failure, under a name stable for the same case.
 // Each file is written atomically. secrets are the fixture tokens: an entry
 // that would hold one is refused, so a saved corpus can be committed.
-func SaveFindings(dir string, res *Result, secrets []string) (Saved, error) {
+func SaveFindings(dir string, res *contract.Result, secrets []string) (Saved, error) {
 	var out Saved
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return out, fmt.Errorf("save: %w", err)
@@ -340,7 +341,7 @@ func SaveFindings(dir string, res *Result, secrets []string) (Saved, error) {
 			}
 		}
 		path := filepath.Join(dir, e.FileName())
-		if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		if err := contract.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return out, fmt.Errorf("save: %w", err)
 		}
 		out.Paths = append(out.Paths, path)
@@ -350,17 +351,17 @@ func SaveFindings(dir string, res *Result, secrets []string) (Saved, error) {
 
 // EntryOf makes the corpus entry of one finding of res, or says why the
 // finding cannot be replayed from saved requests alone.
-func EntryOf(res *Result, f *Finding) (*Entry, string) {
+func EntryOf(res *contract.Result, f *contract.Finding) (*Entry, string) {
 	if f.Example == nil || f.Example.Case == nil {
 		return nil, "no example request"
 	}
-	c := cloneCase(f.Example.Case)
+	c := f.Example.Case.Clone()
 	e := &Entry{Case: c, Source: "corpus", SavedFrom: res.Target,
 		Finding: EntryFinding{Check: f.Check, Row: f.Row, Detail: f.Failure.Detail}}
-	if f.Check == CheckGolden && f.Row == "missing" {
+	if f.Check == contract.CheckGolden && f.Row == "missing" {
 		return nil, "the golden set is not recorded (run with -update first)"
 	}
-	if f.Check == CheckGolden && (c.Writes || c.Stateful) {
+	if f.Check == contract.CheckGolden && (c.Writes || c.Stateful) {
 		return nil, "its golden answer holds what the run's earlier scenarios added, which an entry does not"
 	}
 	if len(f.Steps) > 1 {
@@ -375,27 +376,16 @@ func EntryOf(res *Result, f *Finding) (*Entry, string) {
 // beforeSteps are the earlier adds of a stateful counterexample as cases
 // an entry replays before last, the failing step: each expectation is
 // predicted afresh when it is sent.
-func beforeSteps(steps []Step, last *Case) []*Case {
-	out := make([]*Case, 0, len(steps))
+func beforeSteps(steps []contract.Step, last *contract.Case) []*contract.Case {
+	out := make([]*contract.Case, 0, len(steps))
 	for i, st := range steps {
-		out = append(out, &Case{
-			ID: fmt.Sprintf("%s/before/%02d", last.ID, i), Kind: KindState, Writes: true, Stateful: true,
-			Adds: append([]Add(nil), st.Case.Adds...),
-			Req:  Request{Account: st.Case.Req.Account, Token: TokenMaster, ContentType: last.Req.ContentType, Body: bytes.Clone(st.Case.Req.Body)},
+		out = append(out, &contract.Case{
+			ID: fmt.Sprintf("%s/before/%02d", last.ID, i), Kind: contract.KindState, Writes: true, Stateful: true,
+			Adds: append([]contract.Add(nil), st.Case.Adds...),
+			Req:  contract.Request{Account: st.Case.Req.Account, Token: contract.TokenMaster, ContentType: last.Req.ContentType, Body: bytes.Clone(st.Case.Req.Body)},
 		})
 	}
 	return out
-}
-
-// cloneCase copies c deeply enough that sending the copy (which fills in
-// the Expect of stateful cases) never touches c.
-func cloneCase(c *Case) *Case {
-	cp := *c
-	cp.Req.Body = bytes.Clone(c.Req.Body)
-	cp.Adds = append([]Add(nil), c.Adds...)
-	cp.Expect.Plans = append([]Add(nil), c.Expect.Plans...)
-	cp.Expect.Held = append([]string(nil), c.Expect.Held...)
-	return &cp
 }
 
 // LoadCorpus reads the entries at paths, each a file or a directory
@@ -479,7 +469,7 @@ func loadEntry(op *spec.Operation, g *gen.Generator, path string) (*Entry, bool,
 			return nil, false, err
 		}
 		for _, c := range e.Cases() {
-			if _, ok := findRow(op, c.Expect.Row); c.Expect.Row != "" && !ok {
+			if _, ok := op.Row(c.Expect.Row); c.Expect.Row != "" && !ok {
 				return nil, false, fmt.Errorf("%s: case %s expects row %q, which the spec does not define", path, c.ID, c.Expect.Row)
 			}
 		}
@@ -519,10 +509,10 @@ func nativeEntry(op *spec.Operation, g *gen.Generator, path string, data []byte)
 			return nil, bad("byte, byte, string, []byte")
 		}
 		// The role tables of fuzz/fuzz_test.go (env.account, env.token).
-		accounts := []string{AccountPaid, AccountFree, AccountSelfPay, AccountRoomsBase, AccountHasAddon, AccountMissing, "="}
-		tokens := []string{TokenMaster, TokenVolumeLicense, TokenUnknownUser, "not-a-fixture-token"}
-		c := &Case{ID: id, Kind: KindFuzz, Expect: Expect{Any: true},
-			Req: Request{Account: accounts[int(a)%len(accounts)], Token: tokens[int(t)%len(tokens)], ContentType: ct, Body: body}}
+		accounts := []string{contract.AccountPaid, contract.AccountFree, contract.AccountSelfPay, contract.AccountRoomsBase, contract.AccountHasAddon, contract.AccountMissing, "="}
+		tokens := []string{contract.TokenMaster, contract.TokenVolumeLicense, contract.TokenUnknownUser, "not-a-fixture-token"}
+		c := &contract.Case{ID: id, Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
+			Req: contract.Request{Account: accounts[int(a)%len(accounts)], Token: tokens[int(t)%len(tokens)], ContentType: ct, Body: body}}
 		c.Writes = mayWrite(c.Req)
 		e.Case = c
 	case "FuzzStructured":
@@ -541,17 +531,10 @@ func nativeEntry(op *spec.Operation, g *gen.Generator, path string, data []byte)
 		gc := g.At(seed, int(index), valid)
 		// As the suite sends generated cases: to the paid account with the
 		// master token; valid ones judged by the plan model.
-		var c *Case
-		if valid {
-			c = fromGen(gc, KindValid)
-			c.Adds = addsOf(op, gc.Body)
-			c.Writes, c.Stateful = true, true
-		} else {
-			c = fromGen(gc, KindInvalid)
-			c.Expect.Row = layerRow(gc.Layer)
-		}
+		c := contract.Generated(op, gc, valid)
+		c.Writes, c.Stateful = valid, valid
 		c.ID = id
-		c.Req.Account, c.Req.Token = AccountPaid, TokenMaster
+		c.Req.Account, c.Req.Token = contract.AccountPaid, contract.TokenMaster
 		e.Case = c
 	case "FuzzHandler":
 		if len(vals) != 4 {
@@ -569,7 +552,7 @@ func nativeEntry(op *spec.Operation, g *gen.Generator, path string, data []byte)
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 		req.ContentType, req.Body = ct, body
-		c := &Case{ID: id, Kind: KindFuzz, Req: req, Expect: Expect{Any: true}}
+		c := &contract.Case{ID: id, Kind: contract.KindFuzz, Req: req, Expect: contract.Expect{Any: true}}
 		c.Writes = mayWrite(c.Req)
 		e.Case = c
 	default:
@@ -580,49 +563,49 @@ func nativeEntry(op *spec.Operation, g *gen.Generator, path string, data []byte)
 
 // mayWrite reports whether a fuzz request could add a plan on a correct
 // server: the master token to an account where adds succeed.
-func mayWrite(r Request) bool {
-	if r.Token != TokenMaster || r.Path != "" {
+func mayWrite(r contract.Request) bool {
+	if r.Token != contract.TokenMaster || r.Path != "" {
 		return false
 	}
 	switch r.Account {
-	case AccountPaid, AccountRoomsBase, AccountHasAddon:
+	case contract.AccountPaid, contract.AccountRoomsBase, contract.AccountHasAddon:
 		return true
 	}
-	_, more := morePaidIndex(r.Account)
+	_, more := contract.MorePaidIndex(r.Account)
 	return more
 }
 
 // handlerRequest maps FuzzHandler's path suffix and raw Authorization
 // header to roles of the shipped fixtures (the mock's, which FuzzHandler
 // uses), so no token value travels into a case.
-func handlerRequest(suffix, auth string) (Request, error) {
+func handlerRequest(suffix, auth string) (contract.Request, error) {
 	fx := fixtures.Default()
 	u, err := url.Parse("/accounts/" + suffix)
 	if err != nil {
-		return Request{}, fmt.Errorf("path suffix %q is no URL path a client can send: %v", suffix, err)
+		return contract.Request{}, fmt.Errorf("path suffix %q is no URL path a client can send: %v", suffix, err)
 	}
-	var r Request
+	var r contract.Request
 	idPart, ok := strings.CutSuffix(suffix, "/plans/addons")
 	id, uerr := url.PathUnescape(idPart)
 	if ok && !strings.ContainsAny(idPart, "/?#") && uerr == nil && url.PathEscape(id) == idPart {
 		r.Account = "=" + id
-		roles := map[string]string{fx.Accounts.Paid: AccountPaid, fx.Accounts.Free: AccountFree, fx.Accounts.SelfPay: AccountSelfPay,
-			fx.Accounts.RoomsBase: AccountRoomsBase, fx.Accounts.HasAddon: AccountHasAddon, fx.Accounts.Missing: AccountMissing}
+		roles := map[string]string{fx.Accounts.Paid: contract.AccountPaid, fx.Accounts.Free: contract.AccountFree, fx.Accounts.SelfPay: contract.AccountSelfPay,
+			fx.Accounts.RoomsBase: contract.AccountRoomsBase, fx.Accounts.HasAddon: contract.AccountHasAddon, fx.Accounts.Missing: contract.AccountMissing}
 		if role, ok := roles[id]; ok {
 			r.Account = role
 		}
 	} else {
 		// Not the operation's path as the runner builds it: sent literally.
-		r.Account, r.Path = AccountPaid, u.EscapedPath()
+		r.Account, r.Path = contract.AccountPaid, u.EscapedPath()
 		if u.RawQuery != "" {
 			r.Path += "?" + u.RawQuery
 		}
 	}
-	r.Token = TokenNone
+	r.Token = contract.TokenNone
 	if auth != "" {
 		r.Auth = auth
 		for _, role := range []struct{ name, value string }{
-			{TokenVolumeLicense, fx.Tokens.VolumeLicense}, {TokenUnknownUser, fx.Tokens.UnknownUser}, {TokenMaster, fx.Tokens.Master},
+			{contract.TokenVolumeLicense, fx.Tokens.VolumeLicense}, {contract.TokenUnknownUser, fx.Tokens.UnknownUser}, {contract.TokenMaster, fx.Tokens.Master},
 		} {
 			if role.value != "" && strings.Contains(auth, role.value) {
 				r.Token, r.Auth = role.name, strings.ReplaceAll(auth, role.value, "{token}")
@@ -829,4 +812,12 @@ func parseNativeValue(line string) (any, error) {
 		return math.Float64frombits(n), err
 	}
 	return nil, errors.New("want []byte or a basic type")
+}
+
+// clip shortens s to n bytes for one-line messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

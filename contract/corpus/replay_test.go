@@ -1,8 +1,10 @@
-package contract_test
+package corpus_test
 
 import (
 	"context"
 	"errors"
+	"github.com/addons-contract/contract/contract/contracttest"
+	"github.com/addons-contract/contract/contract/corpus"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -18,17 +20,17 @@ import (
 // replayConfig is a replay against tg with every check but golden.
 func replayConfig(t testing.TB, tg contract.Target) contract.Config {
 	t.Helper()
-	_, op, v := addons(t)
+	_, op, v := contracttest.Addons(t)
 	return contract.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg}
 }
 
 // replay loads paths and replays them against the mock with fault.
-func replay(t *testing.T, fault string, paths ...string) *contract.ReplayResult {
+func replay(t *testing.T, fault string, paths ...string) *corpus.ReplayResult {
 	t.Helper()
-	_, op, _ := addons(t)
-	entries, err := contract.LoadCorpus(op, generator(t), paths)
+	_, op, _ := contracttest.Addons(t)
+	entries, err := corpus.LoadCorpus(op, generator(t), paths)
 	require.NoError(t, err)
-	rr, err := contract.Replay(context.Background(), replayConfig(t, mockTarget(t, fault, 0)), entries)
+	rr, err := corpus.Replay(context.Background(), replayConfig(t, contracttest.MockTarget(t, fault, 0)), entries)
 	require.NoError(t, err)
 	require.Len(t, rr.Entries, len(entries))
 	return rr
@@ -42,9 +44,9 @@ func TestReplayFaultCycle(t *testing.T) {
 		t.Run(fault, func(t *testing.T) {
 			res := faultResult(t, fault)
 			dir := t.TempDir()
-			saved, err := contract.SaveFindings(dir, res, fixtures.Default().Secrets())
+			saved, err := corpus.SaveFindings(dir, res, fixtures.Default().Secrets())
 			require.NoError(t, err)
-			require.NotEmpty(t, saved.Paths, "nothing saved of %s", findingLines(res))
+			require.NotEmpty(t, saved.Paths, "nothing saved of %s", contracttest.FindingLines(res))
 
 			on := replay(t, fault, dir)
 			require.Equal(t, len(on.Entries), on.Failed(), "every entry fails while the fault is on")
@@ -55,7 +57,7 @@ func TestReplayFaultCycle(t *testing.T) {
 			require.NotEmpty(t, on.Result.Findings)
 
 			off := replay(t, "", dir)
-			require.Zero(t, off.Failed(), "findings with the fault off:\n%s", findingLines(off.Result))
+			require.Zero(t, off.Failed(), "findings with the fault off:\n%s", contracttest.FindingLines(off.Result))
 			require.Empty(t, off.Result.Findings)
 			require.Positive(t, off.Result.Sent)
 		})
@@ -66,9 +68,9 @@ func TestReplayFaultCycle(t *testing.T) {
 // the clean mock; a fault breaks the fuzz inputs it concerns, judged as
 // their targets judge them (some row's status and code).
 func TestReplayCommittedCorpora(t *testing.T) {
-	paths := []string{filepath.Join("..", "corpus"), filepath.Join("..", "fuzz", "testdata", "fuzz"), filepath.Join("..", "mock", "testdata", "fuzz")}
+	paths := []string{filepath.Join("..", "..", "corpus"), filepath.Join("..", "..", "fuzz", "testdata", "fuzz"), filepath.Join("..", "..", "mock", "testdata", "fuzz")}
 	rr := replay(t, "", paths...)
-	require.Zero(t, rr.Failed(), "findings against the clean mock:\n%s", findingLines(rr.Result))
+	require.Zero(t, rr.Failed(), "findings against the clean mock:\n%s", contracttest.FindingLines(rr.Result))
 	require.GreaterOrEqual(t, len(rr.Entries), 25)
 
 	fuzzOnly := replay(t, "wrong-error-code", paths[1:]...)
@@ -85,7 +87,7 @@ func TestReplayCommittedCorpora(t *testing.T) {
 // A remote target gets only what is safe to send: no writes without
 // AllowWrites, no literal path, no account outside the fixtures.
 func TestReplaySkipsUnsafeOnRemote(t *testing.T) {
-	doc, _, _ := addons(t)
+	doc, _, _ := contracttest.Addons(t)
 	fx := fixtures.Default()
 	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
 	require.NoError(t, err)
@@ -94,16 +96,16 @@ func TestReplaySkipsUnsafeOnRemote(t *testing.T) {
 	tg, err := contract.Remote(srv.URL, 0)
 	require.NoError(t, err)
 
-	mk := func(name string, req contract.Request, writes bool) *contract.Entry {
-		return &contract.Entry{Name: name, Case: &contract.Case{ID: name, Kind: contract.KindFuzz, Writes: writes, Req: req, Expect: contract.Expect{Any: true}}}
+	mk := func(name string, req contract.Request, writes bool) *corpus.Entry {
+		return &corpus.Entry{Name: name, Case: &contract.Case{ID: name, Kind: contract.KindFuzz, Writes: writes, Req: req, Expect: contract.Expect{Any: true}}}
 	}
-	entries := []*contract.Entry{
+	entries := []*corpus.Entry{
 		mk("write", contract.Request{Account: "paid", Token: "master", ContentType: "application/json", Body: []byte(`{"type":"zwb_monthly","hosts":1}`)}, true),
 		mk("path", contract.Request{Account: "paid", Token: "master", Path: "/accounts/x/y"}, false),
 		mk("foreign", contract.Request{Account: "=someone-else", Token: "master"}, false),
 		mk("missing", contract.Request{Account: "missing", Token: "master", ContentType: "application/json", Body: []byte(`{}`)}, false),
 	}
-	rr, err := contract.Replay(context.Background(), replayConfig(t, tg), entries)
+	rr, err := corpus.Replay(context.Background(), replayConfig(t, tg), entries)
 	require.NoError(t, err)
 	var got []string
 	for _, o := range rr.Entries {
@@ -125,11 +127,11 @@ func TestReplaySkipsUnsafeOnRemote(t *testing.T) {
 func TestReplayUnreachable(t *testing.T) {
 	tg, err := contract.Remote("http://127.0.0.1:1", 0)
 	require.NoError(t, err)
-	entry := func(name string) *contract.Entry {
-		return &contract.Entry{Name: name, Case: &contract.Case{ID: name, Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
+	entry := func(name string) *corpus.Entry {
+		return &corpus.Entry{Name: name, Case: &contract.Case{ID: name, Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
 			Req: contract.Request{Account: "missing", Token: "master"}}}
 	}
-	rr, err := contract.Replay(context.Background(), replayConfig(t, tg), []*contract.Entry{entry("x"), entry("y")})
+	rr, err := corpus.Replay(context.Background(), replayConfig(t, tg), []*corpus.Entry{entry("x"), entry("y")})
 	require.ErrorIs(t, err, contract.ErrUnreachable)
 	require.NotNil(t, rr)
 	require.Contains(t, rr.Result.Aborted, "http://127.0.0.1:1 did not answer")
@@ -175,18 +177,18 @@ func TestMinimize(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			e := &contract.Entry{Name: "e.json", Path: filepath.Join(dir, "e.json"), Source: "corpus", Case: &tc.c,
-				Finding: contract.EntryFinding{Check: tc.check, Row: tc.row}}
-			cfg := replayConfig(t, mockTarget(t, tc.fault, 0))
-			min, err := contract.Minimize(context.Background(), cfg, g, e, tc.check, tc.row)
+			e := &corpus.Entry{Name: "e.json", Path: filepath.Join(dir, "e.json"), Source: "corpus", Case: &tc.c,
+				Finding: corpus.EntryFinding{Check: tc.check, Row: tc.row}}
+			cfg := replayConfig(t, contracttest.MockTarget(t, tc.fault, 0))
+			min, err := corpus.Minimize(context.Background(), cfg, g, e, tc.check, tc.row)
 			require.NoError(t, err)
 			require.NotNil(t, min, tc.reason)
 			require.Equal(t, tc.want, string(min.Case.Req.Body), tc.reason)
 			require.Equal(t, filepath.Join(dir, "e.min.json"), min.Path)
-			require.NoError(t, contract.WriteEntry(min))
+			require.NoError(t, corpus.WriteEntry(min))
 			data, err := os.ReadFile(min.Path)
 			require.NoError(t, err)
-			back, err := contract.DecodeEntry(min.Path, data)
+			back, err := corpus.DecodeEntry(min.Path, data)
 			require.NoError(t, err)
 			require.Equal(t, tc.check, back.Finding.Check)
 
@@ -197,26 +199,26 @@ func TestMinimize(t *testing.T) {
 		})
 	}
 
-	e := &contract.Entry{Name: "g.json", Path: "g.json", Case: &contract.Case{ID: "matrix/self_pay", Kind: contract.KindScenario,
+	e := &corpus.Entry{Name: "g.json", Path: "g.json", Case: &contract.Case{ID: "matrix/self_pay", Kind: contract.KindScenario,
 		Req: contract.Request{Account: "self_pay", Token: "master", Body: []byte(padded)}}}
-	_, err := contract.Minimize(context.Background(), replayConfig(t, mockTarget(t, "", 0)), g, e, contract.CheckGolden, "matrix/self_pay")
-	require.True(t, errors.Is(err, contract.ErrNotMinimizable), "%v", err)
+	_, err := corpus.Minimize(context.Background(), replayConfig(t, contracttest.MockTarget(t, "", 0)), g, e, contract.CheckGolden, "matrix/self_pay")
+	require.True(t, errors.Is(err, corpus.ErrNotMinimizable), "%v", err)
 }
 
 // A Go fuzz input is minimised into its own format beside it, so plain
 // go test still reads the directory.
 func TestMinimizeNativeStaysNative(t *testing.T) {
-	_, op, _ := addons(t)
+	_, op, _ := contracttest.Addons(t)
 	dir := filepath.Join(t.TempDir(), "FuzzRawRequest")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	p := filepath.Join(dir, "padded")
 	require.NoError(t, os.WriteFile(p, []byte("go test fuzz v1\nbyte('\\x05')\nbyte('\\x00')\nstring(\"application/json\")\n[]byte(\"{\\\"type\\\":\\\"zwb_monthly\\\",\\\"hosts\\\":1,\\\"pad\\\":\\\"xxxxxxxxxxxxxxxxxxxxxxxx\\\"}\")\n"), 0o644))
-	entries, err := contract.LoadCorpus(op, nil, []string{p})
+	entries, err := corpus.LoadCorpus(op, nil, []string{p})
 	require.NoError(t, err)
-	min, err := contract.Minimize(context.Background(), replayConfig(t, mockTarget(t, "wrong-error-code", 0)), nil, entries[0], contract.CheckErrorRow, "any")
+	min, err := corpus.Minimize(context.Background(), replayConfig(t, contracttest.MockTarget(t, "wrong-error-code", 0)), nil, entries[0], contract.CheckErrorRow, "any")
 	require.NoError(t, err)
 	require.NotNil(t, min)
-	require.NoError(t, contract.WriteEntry(min))
+	require.NoError(t, corpus.WriteEntry(min))
 	data, err := os.ReadFile(p + ".min")
 	require.NoError(t, err)
 	require.Equal(t, "go test fuzz v1\nbyte('\\x05')\nbyte('\\x00')\nstring(\"application/json\")\n[]byte(\"{}\")\n", string(data))

@@ -1,8 +1,10 @@
-package contract_test
+package corpus_test
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/addons-contract/contract/contract/contracttest"
+	"github.com/addons-contract/contract/contract/corpus"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,7 +21,7 @@ import (
 // generator is the generator the runner and the fuzz targets use.
 func generator(t testing.TB) *gen.Generator {
 	t.Helper()
-	_, op, _ := addons(t)
+	_, op, _ := contracttest.Addons(t)
 	g, err := gen.New(op, gen.Options{})
 	require.NoError(t, err)
 	return g
@@ -29,9 +31,9 @@ func generator(t testing.TB) *gen.Generator {
 // yield findings.
 func faultResult(t *testing.T, fault string) *contract.Result {
 	t.Helper()
-	cfg := smallConfig(t, mockTarget(t, fault, 0))
+	cfg := contracttest.SmallConfig(t, contracttest.MockTarget(t, fault, 0))
 	cfg.Shrink = true
-	res := run(t, cfg)
+	res := contracttest.Run(t, cfg)
 	require.NotEmpty(t, res.Findings, "fault %s found nothing", fault)
 	return res
 }
@@ -57,9 +59,9 @@ func TestSaveFindingsStableAndSecretFree(t *testing.T) {
 	res := faultResult(t, "unfilled-message")
 	secrets := fixtures.Default().Secrets()
 	d1, d2 := t.TempDir(), t.TempDir()
-	s1, err := contract.SaveFindings(d1, res, secrets)
+	s1, err := corpus.SaveFindings(d1, res, secrets)
 	require.NoError(t, err)
-	s2, err := contract.SaveFindings(d2, res, secrets)
+	s2, err := corpus.SaveFindings(d2, res, secrets)
 	require.NoError(t, err)
 	require.NotEmpty(t, s1.Paths)
 	require.Equal(t, len(s1.Paths), len(s2.Paths))
@@ -70,7 +72,7 @@ func TestSaveFindingsStableAndSecretFree(t *testing.T) {
 		t.Fatalf("two saves of one result differ (-first +second):\n%s", diff)
 	}
 	// A second run with the same seed finds the same cases: same names.
-	s3, err := contract.SaveFindings(t.TempDir(), faultResult(t, "unfilled-message"), secrets)
+	s3, err := corpus.SaveFindings(t.TempDir(), faultResult(t, "unfilled-message"), secrets)
 	require.NoError(t, err)
 	base := func(ps []string) []string {
 		var out []string
@@ -85,7 +87,7 @@ func TestSaveFindingsStableAndSecretFree(t *testing.T) {
 	byName := map[string]*contract.Finding{}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if e, _ := contract.EntryOf(res, f); e != nil {
+		if e, _ := corpus.EntryOf(res, f); e != nil {
 			byName[e.FileName()] = f
 		}
 	}
@@ -94,12 +96,12 @@ func TestSaveFindingsStableAndSecretFree(t *testing.T) {
 			require.NotContains(t, string(data), s, "%s holds a fixture token", name)
 		}
 		require.Regexp(t, `^[a-z-]+__[A-Za-z0-9._-]+__[0-9a-f]{12}\.json$`, name)
-		e, err := contract.DecodeEntry(name, data)
+		e, err := corpus.DecodeEntry(name, data)
 		require.NoError(t, err)
 		f := byName[name]
 		require.NotNil(t, f, "no finding named %s", name)
 		require.True(t, strings.HasPrefix(name, f.Check+"__"), name)
-		require.Equal(t, contract.EntryFinding{Check: f.Check, Row: f.Row, Detail: f.Failure.Detail}, e.Finding)
+		require.Equal(t, corpus.EntryFinding{Check: f.Check, Row: f.Row, Detail: f.Failure.Detail}, e.Finding)
 		want := *f.Example.Case
 		if diff := cmp.Diff(want, *e.Case); diff != "" {
 			t.Errorf("%s does not decode to the failing case (-want +got):\n%s", name, diff)
@@ -126,13 +128,13 @@ func TestEntryBodiesRoundTrip(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := &contract.Entry{Case: &contract.Case{ID: "x", Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
+			e := &corpus.Entry{Case: &contract.Case{ID: "x", Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},
 				Req: contract.Request{Account: contract.AccountPaid, Token: contract.TokenMaster, Body: tc.body}}}
 			data, err := e.Encode()
 			require.NoError(t, err)
 			require.Contains(t, string(data), tc.inFile, tc.reason)
 			require.Less(t, len(data), 4096, tc.reason)
-			back, err := contract.DecodeEntry("x.json", data)
+			back, err := corpus.DecodeEntry("x.json", data)
 			require.NoError(t, err)
 			require.True(t, bytes.Equal(tc.body, back.Case.Req.Body), "body changed: %q", back.Case.Req.Body)
 		})
@@ -141,9 +143,9 @@ func TestEntryBodiesRoundTrip(t *testing.T) {
 
 // Every bad corpus file is one error line naming the file and what is wrong.
 func TestLoadCorpusErrors(t *testing.T) {
-	_, op, _ := addons(t)
+	_, op, _ := contracttest.Addons(t)
 	g := generator(t)
-	dir := filepath.Join("testdata", "corpus", "bad")
+	dir := filepath.Join("testdata", "bad")
 	tests := []struct {
 		file, reason, want string
 	}{
@@ -164,16 +166,16 @@ func TestLoadCorpusErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
-			_, err := contract.LoadCorpus(op, g, []string{path})
+			_, err := corpus.LoadCorpus(op, g, []string{path})
 			require.Error(t, err, tc.reason)
 			require.NotContains(t, err.Error(), "\n", "one line")
 			require.Contains(t, err.Error(), path, "names the file")
 			require.Contains(t, err.Error(), tc.want, tc.reason)
 		})
 	}
-	_, err := contract.LoadCorpus(op, g, []string{filepath.Join("testdata", "corpus", "good", "entries", "README.md")})
+	_, err := corpus.LoadCorpus(op, g, []string{filepath.Join("testdata", "good", "entries", "README.md")})
 	require.ErrorContains(t, err, "neither a corpus entry")
-	_, err = contract.LoadCorpus(op, g, []string{t.TempDir()})
+	_, err = corpus.LoadCorpus(op, g, []string{t.TempDir()})
 	require.ErrorContains(t, err, "no corpus entries (*.json) or Go fuzz inputs in the directory")
 }
 
@@ -181,9 +183,9 @@ func TestLoadCorpusErrors(t *testing.T) {
 // shipped fixtures' values turned into roles; directories are walked in
 // order, skipping hidden and foreign files.
 func TestLoadCorpusNativeAndOurs(t *testing.T) {
-	_, op, _ := addons(t)
+	_, op, _ := contracttest.Addons(t)
 	g := generator(t)
-	entries, err := contract.LoadCorpus(op, g, []string{filepath.Join("testdata", "corpus", "good")})
+	entries, err := corpus.LoadCorpus(op, g, []string{filepath.Join("testdata", "good")})
 	require.NoError(t, err)
 	type got struct {
 		Name, Source, ID       string
@@ -235,7 +237,7 @@ func TestLoadCorpusNativeAndOurs(t *testing.T) {
 // table, index 6 is the empty account id, and the master token on an
 // account where adds succeed may write.
 func TestNativeRawRequestRoles(t *testing.T) {
-	_, op, _ := addons(t)
+	_, op, _ := contracttest.Addons(t)
 	tests := []struct {
 		account, token byte
 		wantAccount    string
@@ -255,7 +257,7 @@ func TestNativeRawRequestRoles(t *testing.T) {
 		p := filepath.Join(dir, "in")
 		data := "go test fuzz v1\nbyte(" + quoteByte(tc.account) + ")\nbyte(" + fmt.Sprint(tc.token) + ")\nstring(\"\")\n[]byte(\"\\xff\")\n"
 		require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
-		es, err := contract.LoadCorpus(op, nil, []string{p})
+		es, err := corpus.LoadCorpus(op, nil, []string{p})
 		require.NoError(t, err)
 		c := es[0].Case
 		require.Equal(t, tc.wantAccount, c.Req.Account)

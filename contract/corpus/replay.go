@@ -1,4 +1,4 @@
-package contract
+package corpus
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract"
 	"io"
 	"math"
 	"path/filepath"
@@ -20,7 +21,7 @@ import (
 type ReplayResult struct {
 	// Result holds every entry's exchanges judged together, for the
 	// reporters; findings of the same (check, row) across entries are one.
-	Result  *Result
+	Result  *contract.Result
 	Entries []EntryOutcome // one per entry, in corpus order
 }
 
@@ -38,8 +39,8 @@ func (r *ReplayResult) Failed() int {
 // EntryOutcome is one entry replayed.
 type EntryOutcome struct {
 	Entry    *Entry
-	Skipped  string    // why the entry was not sent; "" when it was
-	Findings []Finding // what failed this time, grouped by (check, row); empty when the entry passes
+	Skipped  string             // why the entry was not sent; "" when it was
+	Findings []contract.Finding // what failed this time, grouped by (check, row); empty when the entry passes
 }
 
 // Passed reports whether the entry was sent and nothing failed.
@@ -62,10 +63,10 @@ func (o *EntryOutcome) Fails(check, row string) bool {
 // (ErrUnreachable), in which case the result is returned too, aborted:
 // the entries replayed so far, the one that went unanswered and those
 // left skipped, so that reports can still be written.
-func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, error) {
+func Replay(ctx context.Context, cfg contract.Config, entries []*Entry) (*ReplayResult, error) {
 	start := time.Now()
 	out := &ReplayResult{}
-	var results []*Result
+	var results []*contract.Result
 	var unreachable error // the target's, once it did not answer
 	var aborted string    // why, as the result says it
 	for _, e := range entries {
@@ -85,7 +86,7 @@ func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, e
 			out.Entries = append(out.Entries, o)
 			continue
 		}
-		res, _, err := Judge(ctx, cfg, cases)
+		res, _, err := contract.Judge(ctx, cfg, cases)
 		if err != nil && res == nil {
 			return nil, fmt.Errorf("%s: %w", entryName(e), err)
 		}
@@ -120,13 +121,18 @@ func Replay(ctx context.Context, cfg Config, entries []*Entry) (*ReplayResult, e
 
 // pause keeps the rate limit across Judge calls: each call paces its own
 // requests from its first, so one interval passes before the next call.
-func pause(ctx context.Context, cfg Config) {
+func pause(ctx context.Context, cfg contract.Config) {
 	rate := cfg.Rate
 	if rate == 0 && !cfg.Target.Embedded {
-		rate = DefaultRemoteRate
+		rate = contract.DefaultRemoteRate
 	}
-	if p := newPacer(rate); p != nil {
-		_ = sleep(ctx, p.interval)
+	if rate > 0 && !math.IsInf(rate, 0) {
+		t := time.NewTimer(time.Duration(float64(time.Second) / rate))
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
 	}
 }
 
@@ -141,12 +147,12 @@ func entryName(e *Entry) string {
 // prepare copies the entry's cases for one send. Stateful cases without
 // the codes they add (the earlier steps of a sequence) get them from the
 // body, as the suite computes them.
-func prepare(cfg Config, e *Entry) []*Case {
-	var out []*Case
+func prepare(cfg contract.Config, e *Entry) []*contract.Case {
+	var out []*contract.Case
 	for _, c := range e.Cases() {
-		cp := cloneCase(c)
+		cp := c.Clone()
 		if cp.Stateful && cp.Adds == nil && cfg.Op != nil {
-			cp.Adds = addsOf(cfg.Op, cp.Req.Body)
+			cp.Adds = contract.AddsOf(cfg.Op, cp.Req.Body)
 		}
 		out = append(out, cp)
 	}
@@ -156,7 +162,7 @@ func prepare(cfg Config, e *Entry) []*Case {
 // unsendable says why cases may not go to a remote target: a literal path
 // or an account that is not one of the fixtures' (a real server's other
 // accounts are not ours to touch), or a write without AllowWrites.
-func unsendable(cfg Config, cases []*Case) string {
+func unsendable(cfg contract.Config, cases []*contract.Case) string {
 	if cfg.Target.Embedded {
 		return ""
 	}
@@ -167,7 +173,7 @@ func unsendable(cfg Config, cases []*Case) string {
 	}
 	for _, c := range cases {
 		switch {
-		case c.Req.Path != "" && c.Kind == KindFuzz:
+		case c.Req.Path != "" && c.Kind == contract.KindFuzz:
 			return fmt.Sprintf("sends the literal path %q, replayed against the embedded mock only", clip(c.Req.Path, 60))
 		case strings.HasPrefix(c.Req.Account, "=") && c.Req.Account != "=" && !ids[c.Req.Account[1:]]:
 			return fmt.Sprintf("addresses account %q, which is no fixture account of the target", clip(c.Req.Account[1:], 60))
@@ -178,29 +184,29 @@ func unsendable(cfg Config, cases []*Case) string {
 	return ""
 }
 
-func addSkip(r *Result, reason string) {
+func addSkip(r *contract.Result, reason string) {
 	for i := range r.Skipped {
 		if r.Skipped[i].Reason == reason {
 			r.Skipped[i].Count++
 			return
 		}
 	}
-	r.Skipped = append(r.Skipped, Skip{Reason: reason, Count: 1})
+	r.Skipped = append(r.Skipped, contract.Skip{Reason: reason, Count: 1})
 	sort.Slice(r.Skipped, func(i, j int) bool { return r.Skipped[i].Reason < r.Skipped[j].Reason })
 }
 
 // mergeResults adds up the results of the entries: stats, counts,
 // coverage and skips summed, findings of one (check, row) made one with
 // the first entry's example.
-func mergeResults(cfg Config, results []*Result, start time.Time) *Result {
-	m := &Result{Target: cfg.Target.Name, Seed: cfg.Seed, Started: start}
+func mergeResults(cfg contract.Config, results []*contract.Result, start time.Time) *contract.Result {
+	m := &contract.Result{Target: cfg.Target.Name, Seed: cfg.Seed, Started: start}
 	if cfg.Op != nil {
 		m.Operation = cfg.Op.Method + " " + cfg.Op.Path
 	}
-	if checks, err := SelectChecks(cfg.Checks, cfg.SkipChecks); err == nil {
+	if checks, err := contract.SelectChecks(cfg.Checks, cfg.SkipChecks); err == nil {
 		for _, c := range checks {
 			m.Checks = append(m.Checks, c.ID())
-			m.Stats = append(m.Stats, CheckStat{Check: c.ID()})
+			m.Stats = append(m.Stats, contract.CheckStat{Check: c.ID()})
 		}
 	}
 	type key struct{ check, row string }
@@ -241,7 +247,7 @@ func mergeResults(cfg Config, results []*Result, start time.Time) *Result {
 		}
 	}
 	order := map[string]int{}
-	for i, id := range CheckIDs() {
+	for i, id := range contract.CheckIDs() {
 		order[id] = i
 	}
 	sort.SliceStable(m.Findings, func(i, j int) bool {
@@ -254,14 +260,14 @@ func mergeResults(cfg Config, results []*Result, start time.Time) *Result {
 	if len(results) == 0 && cfg.Op != nil {
 		// Nothing was sent: coverage still lists what there was to reach.
 		for _, row := range cfg.Op.Errors {
-			m.Coverage.Rows = append(m.Coverage.Rows, Covered{ID: row.ID})
+			m.Coverage.Rows = append(m.Coverage.Rows, contract.Covered{ID: row.ID})
 		}
 		for _, ci := range gen.Classes() {
-			m.Coverage.Classes = append(m.Coverage.Classes, Covered{ID: ci.ID})
+			m.Coverage.Classes = append(m.Coverage.Classes, contract.Covered{ID: ci.ID})
 		}
 		for _, p := range cfg.Op.Catalog {
 			if !p.Base {
-				m.Coverage.Plans = append(m.Coverage.Plans, Covered{ID: p.Code})
+				m.Coverage.Plans = append(m.Coverage.Plans, contract.Covered{ID: p.Code})
 			}
 		}
 	}
@@ -270,7 +276,7 @@ func mergeResults(cfg Config, results []*Result, start time.Time) *Result {
 }
 
 // addCovered sums b into a by id, keeping a's order and appending ids new to it.
-func addCovered(a, b []Covered) []Covered {
+func addCovered(a, b []contract.Covered) []contract.Covered {
 	pos := map[string]int{}
 	for i, c := range a {
 		pos[c.ID] = i
@@ -312,21 +318,20 @@ var ErrNotMinimizable = errors.New("cannot be minimised")
 // returns the smaller entry, named <name>.min.json beside the original (a
 // Go fuzz input stays in its format, as <name>.min), or nil when nothing
 // smaller fails the same way.
-func Minimize(ctx context.Context, cfg Config, g *gen.Generator, e *Entry, check, row string) (*Entry, error) {
+func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Entry, check, row string) (*Entry, error) {
 	if e.Source == "go-fuzz:FuzzStructured" {
 		return nil, fmt.Errorf("%s: %w: a FuzzStructured input is a (seed, index) pair, not a body; save the failing case with 'contract run -save' and minimise that entry", entryName(e), ErrNotMinimizable)
 	}
-	if noShrink[check] {
+	if !contract.Shrinks(check) {
 		return nil, fmt.Errorf("%s: %w: %s compares the answer to this exact request (or its timing, or a sequence), so a smaller body proves nothing", entryName(e), ErrNotMinimizable, check)
 	}
-	cfg, err := cfg.withDefaults()
-	if err != nil {
-		return nil, err
+	if cfg.MaxShrinks <= 0 {
+		cfg.MaxShrinks = contract.DefaultMaxShrinks
 	}
 	cfg.Shrink = false
 	tries := 0
 	var lastDetail string
-	fails := func(c *Case) bool {
+	fails := func(c *contract.Case) bool {
 		if tries >= cfg.MaxShrinks || ctx.Err() != nil {
 			return false
 		}
@@ -336,7 +341,7 @@ func Minimize(ctx context.Context, cfg Config, g *gen.Generator, e *Entry, check
 		if unsendable(cfg, cases) != "" {
 			return false
 		}
-		res, _, err := Judge(ctx, cfg, cases)
+		res, _, err := contract.Judge(ctx, cfg, cases)
 		pause(ctx, cfg)
 		if err != nil {
 			return false
@@ -349,10 +354,10 @@ func Minimize(ctx context.Context, cfg Config, g *gen.Generator, e *Entry, check
 		}
 		return false
 	}
-	cur := cloneCase(e.Case)
+	cur := e.Case.Clone()
 	if g != nil && generated(cur) {
 		orig := cur
-		shrunk := g.Shrink(toGen(cur), func(gc gen.Case) bool {
+		shrunk := g.Shrink(cur.GenCase(), func(gc gen.Case) bool {
 			c := withBodyOf(orig, gc.Body, cfg)
 			c.Req.ContentType, c.Class, c.Field = gc.ContentType, gc.Class, gc.Field
 			return fails(c)
@@ -395,19 +400,19 @@ func Minimize(ctx context.Context, cfg Config, g *gen.Generator, e *Entry, check
 
 // withBodyOf is c with another body (and, for cases that add plans, the
 // codes it adds).
-func withBodyOf(c *Case, body []byte, cfg Config) *Case {
-	cp := cloneCase(c)
+func withBodyOf(c *contract.Case, body []byte, cfg contract.Config) *contract.Case {
+	cp := c.Clone()
 	cp.Req.Body = body
-	if cp.Kind == KindValid || cp.Kind == KindState || cp.Stateful {
-		cp.Adds = addsOf(cfg.Op, body)
+	if cp.Kind == contract.KindValid || cp.Kind == contract.KindState || cp.Stateful {
+		cp.Adds = contract.AddsOf(cfg.Op, body)
 	}
 	return cp
 }
 
 // generated reports whether c is a generated case the generator's
 // shrinker can work on (the bytes of syntax and size cases are the defect).
-func generated(c *Case) bool {
-	if c.Kind != KindValid && c.Kind != KindInvalid {
+func generated(c *contract.Case) bool {
+	if c.Kind != contract.KindValid && c.Kind != contract.KindInvalid {
 		return false
 	}
 	l := gen.Layer(c.Layer)
@@ -423,7 +428,7 @@ func WriteEntry(e *Entry) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(e.Path, func(w io.Writer) error { _, err := w.Write(data); return err })
+	return contract.WriteFileAtomic(e.Path, func(w io.Writer) error { _, err := w.Write(data); return err })
 }
 
 // ddmin removes byte ranges from b while keep holds (Zeller's delta
