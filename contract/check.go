@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/addons-contract/contract/fixtures"
-	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -28,17 +26,13 @@ type Check interface {
 
 // Judgement is one exchange with everything a check needs to judge it.
 type Judgement struct {
-	Op              *spec.Operation
-	Validator       *spec.Validator
-	Fixtures        fixtures.Fixtures
-	Case            *Case
-	Exchange        *Exchange
-	AccountID       string        // the account id the request addressed
-	MaxResponseTime time.Duration // 0 = no budget
-	Golden          *golden.Set   // nil = golden files are not judged
-	GoldenMask      []string      // JSON paths masked in golden bodies
-	UpdateGolden    bool          // rewrite golden files instead of comparing
-	Embedded        bool          // the target is the embedded mock, in its known initial state
+	Op        *spec.Operation
+	Validator *spec.Validator
+	Fixtures  fixtures.Fixtures
+	Case      *Case
+	Exchange  *Exchange
+	AccountID string // the account id the request addressed
+	Embedded  bool   // the target is the embedded mock, in its known initial state
 
 	ans    answer
 	parsed bool
@@ -99,21 +93,74 @@ func expectKey(c *Case) string {
 	return "created"
 }
 
-// AllChecks returns every check, in the order reports list them.
-func AllChecks() []Check {
-	return []Check{
-		noServerError{}, statusDocumented{}, contentType{}, responseSchema{}, errorRow{},
-		invalidRejected{}, validAccepted{}, authEnforced{}, methodNotAllowed{}, stateModel{},
-		goldenMatch{}, responseTime{},
-	}
+// registry holds every check, in the order reports list them. A check
+// with settings is registered by its zero value and configured for a run
+// by its configure method.
+var registry = []Check{
+	noServerError{}, statusDocumented{}, contentType{}, responseSchema{}, errorRow{},
+	invalidRejected{}, validAccepted{}, authEnforced{}, methodNotAllowed{}, stateModel{},
+	goldenMatch{}, responseTime{},
 }
 
-// answerChecks are the checks that judge an answer by itself, whatever its
-// case expected: the only ones applied to a 429 that the case did not ask
-// for (the spec's 429 row: code 429, Retry-After in seconds).
-var answerChecks = map[string]bool{
-	CheckNoServerError: true, CheckStatusDocumented: true, CheckContentType: true,
-	CheckResponseSchema: true, CheckErrorRow: true, CheckResponseTime: true,
+// AllChecks returns every check, in the order reports list them.
+func AllChecks() []Check { return append([]Check(nil), registry...) }
+
+// Traits say how a run uses a check beyond Applies and Judge. A check
+// declares them with a Traits method; the zero Traits are the usual case.
+type Traits struct {
+	// AnswerAlone: the check judges an answer by itself, whatever its case
+	// expected, so it also judges a 429 the case did not ask for.
+	AnswerAlone bool
+	// Open: the check holds for every request, so it also judges cases
+	// whose answer the contract leaves open (Expect.Open).
+	Open bool
+	// Unread: the check also judges an answer refused unread (over the
+	// size or depth bound), which no other check can read.
+	Unread bool
+	// Model: the check judges the plan model, so its failure falsifies a
+	// stateful sequence (and makes gopter shrink it).
+	Model bool
+	// NoShrink: the check's verdict is not a function of the payload alone
+	// (a file, the clock, a sequence), so its examples are not shrunk.
+	NoShrink bool
+}
+
+// TraitsOf returns the traits c declares.
+func TraitsOf(c Check) Traits {
+	if t, ok := c.(interface{ Traits() Traits }); ok {
+		return t.Traits()
+	}
+	return Traits{}
+}
+
+// configurable is a check with settings taken from a run's config; it
+// returns the configured check, or nil when the config leaves it nothing
+// to judge (no golden set, no response-time budget).
+type configurable interface {
+	configure(cfg Config) Check
+}
+
+// finisher is a check with work left after the run's last judgement
+// (the golden check writing what it recorded with -update).
+type finisher interface {
+	finish() error
+}
+
+// checkByID returns the registered check with id.
+func checkByID(id string) (Check, bool) {
+	for _, c := range registry {
+		if c.ID() == id {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// Shrinks reports whether the examples of check id's findings are shrunk
+// (see Traits.NoShrink).
+func Shrinks(id string) bool {
+	c, ok := checkByID(id)
+	return ok && !TraitsOf(c).NoShrink
 }
 
 // CheckIDs returns the ids of every check, in report order.
@@ -165,16 +212,10 @@ func SelectChecks(only, skip []string) ([]Check, error) {
 	return sel, nil
 }
 
-// judgesOpen are the checks that judge a case whose answer the contract
-// leaves open (Expect.Open): what holds for every request the client
-// sends, whatever the answer (spec: "No request a client sends may
-// produce a 5xx"; the response-time budget is the run's own).
-var judgesOpen = map[string]bool{CheckNoServerError: true, CheckResponseTime: true}
-
 // applyChecks applies checks to j: the ids of the checks that applied, and every failure.
 func applyChecks(checks []Check, j *Judgement) (applied []string, fails []Failure) {
 	for _, c := range checks {
-		if j.Case.Expect.Open && !judgesOpen[c.ID()] {
+		if j.Case.Expect.Open && !TraitsOf(c).Open {
 			continue
 		}
 		if !c.Applies(j) {

@@ -12,22 +12,6 @@ import (
 	"time"
 )
 
-// Check ids, the names users pass to -checks and -skip-checks.
-const (
-	CheckNoServerError    = "no-server-error"    // no 5xx, no dropped connection
-	CheckStatusDocumented = "status-documented"  // the status is one the operation documents
-	CheckContentType      = "content-type"       // answers carry the documented media type
-	CheckResponseSchema   = "response-schema"    // the body conforms to its status's schema (formats asserted)
-	CheckErrorRow         = "error-row"          // status, code and message match the matrix row the input must hit
-	CheckInvalidRejected  = "invalid-rejected"   // an invalid request is answered 4xx, never 2xx
-	CheckValidAccepted    = "valid-accepted"     // a valid add is answered 201 with the plan at its place and hosts echoed
-	CheckAuthEnforced     = "auth-enforced"      // missing, malformed and unknown tokens get 401
-	CheckMethodNotAllowed = "method-not-allowed" // other methods on the path get 405 with Allow
-	CheckStateModel       = "state-model"        // answers follow the per-account plan model across sequences
-	CheckGolden           = "golden"             // deterministic scenarios match their golden files
-	CheckResponseTime     = "response-time"      // every answer arrives within the budget
-)
-
 // Kind says what a case is for; it decides which checks apply.
 type Kind string
 

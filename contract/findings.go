@@ -21,14 +21,6 @@ type group struct {
 	failure Failure
 }
 
-// Shrinks reports whether a finding of check is shrunk: see noShrink.
-func Shrinks(check string) bool { return !noShrink[check] }
-
-// noShrink lists checks whose examples are not shrunk: the answer compared
-// is not a function of the payload alone (golden files, timing), or the
-// stateful property already shrank it.
-var noShrink = map[string]bool{CheckGolden: true, CheckResponseTime: true, CheckStateModel: true}
-
 // findings turns the run's groups (see runner.group) into findings: a
 // count, the smallest failing example (shrunk when it is a generated case
 // and cfg.Shrink), its diff and a curl command. Findings come in check
@@ -68,7 +60,7 @@ func (r *runner) findings(ctx context.Context) []Finding {
 			f.CaseSeed = r.cfg.Seed
 		}
 		repro := f.Example
-		if r.cfg.Shrink && !noShrink[f.Check] && f.Steps == nil {
+		if r.cfg.Shrink && Shrinks(f.Check) && f.Steps == nil {
 			if body, shrunkEx := r.shrink(ctx, f.Example, g.key); shrunkEx != nil {
 				f.Shrunk, repro = body, shrunkEx
 			}

@@ -210,8 +210,10 @@ func newRunner(cfg Config) (*runner, error) {
 	// A check with nothing to judge by does not run (nor show as run).
 	var checks []Check
 	for _, c := range selected {
-		if c.ID() == CheckGolden && cfg.Golden == nil || c.ID() == CheckResponseTime && cfg.MaxResponseTime == 0 {
-			continue
+		if cc, ok := c.(configurable); ok {
+			if c = cc.configure(cfg); c == nil {
+				continue
+			}
 		}
 		checks = append(checks, c)
 	}
@@ -301,7 +303,67 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	r.cancel = cancel
 
 	all := append(append([]*Case(nil), scenarios...), cases...)
-	var send []int // positions of the cases to send
+	send := r.sendable(all, stateful)
+	r.total.Store(int64(len(send)))
+	r.pos = len(all)
+	stopProgress := r.progress()
+	defer stopProgress()
+
+	p := &phase{all: all, exchanges: make([]*Exchange, len(all))}
+	if len(send) > 0 {
+		if reason, err := r.probe(ctx, p, send[0]); err != nil {
+			return nil, nil, err
+		} else if reason != "" {
+			// The result comes with the error, so that reports say why.
+			r.abort(reason)
+			r.skipN(reason, len(send)-1)
+			if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
+				r.skipN("stateful sequences: "+reason, r.cfg.Sequences)
+			}
+			stopProgress()
+			return r.result(ctx, start, len(all)), p.exchanges, fmt.Errorf("%w: %s", ErrUnreachable, reason)
+		}
+		send = send[1:]
+	}
+	// The other scenarios, one at a time.
+	for len(send) > 0 && send[0] < len(scenarios) && ctx.Err() == nil {
+		if err := r.execAt(ctx, p, send[0]); err != nil {
+			return nil, nil, err
+		}
+		send = send[1:]
+	}
+	if err := r.sendConcurrently(ctx, parent, cancel, p, jobsOf(all, send)); err != nil {
+		return nil, nil, err
+	}
+	if stateful {
+		if err := r.runStateful(ctx, parent); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := parent.Err(); err != nil {
+		r.abort("interrupted: " + err.Error())
+	}
+	stopProgress()
+	if err := r.finishChecks(); err != nil {
+		return nil, nil, err
+	}
+	judged := ctx
+	if r.stoppedEarly() && parent.Err() == nil {
+		judged = parent // sending stopped on purpose, but findings are still shrunk
+	}
+	return r.result(judged, start, len(all)), p.exchanges, nil
+}
+
+// phase is the cases of a run and the exchanges they got, by position.
+type phase struct {
+	all       []*Case
+	exchanges []*Exchange // nil where a case was not sent
+}
+
+// sendable returns the positions of the cases in all that this run sends,
+// counting the others as skipped with the reason.
+func (r *runner) sendable(all []*Case, stateful bool) []int {
+	var send []int
 	for i, c := range all {
 		if c.Expect.LimitProbe && !r.cfg.Target.Embedded {
 			r.skip("the rate-limit scenario provokes the embedded mock's limit only")
@@ -316,55 +378,44 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	if stateful && r.cfg.Sequences > 0 && !r.cfg.Target.Embedded && !r.cfg.AllowWrites {
 		r.skipN("stateful sequences: writes need -allow-writes", r.cfg.Sequences)
 	}
-	r.total.Store(int64(len(send)))
-	r.pos = len(all)
-	stopProgress := r.progress()
-	defer stopProgress()
+	return send
+}
 
-	exchanges := make([]*Exchange, len(all))
-	nScen := len(scenarios)
-	// The probe: the first case sent must be answered.
-	k := 0
-	if len(send) > 0 {
-		i := send[0]
-		rec, err := r.exec(ctx, r.target, all[i], i)
-		if err != nil {
-			return nil, nil, err
-		}
-		if rec != nil {
-			exchanges[i] = rec.ex
-			if e := rec.ex.Err; e != nil && (isDialError(e) || isTimeout(e)) {
-				// The result comes with the error, so that reports say why.
-				reason := fmt.Sprintf("%s did not answer: %v", r.target.Name, unwrapURLError(e))
-				r.abort(reason)
-				if n := len(send) - 1; n > 0 {
-					r.skipN(reason, n)
-				}
-				if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
-					r.skipN("stateful sequences: "+reason, r.cfg.Sequences)
-				}
-				stopProgress()
-				return r.result(ctx, start, len(all)), exchanges, fmt.Errorf("%w: %s", ErrUnreachable, reason)
-			}
-		}
-		k = 1
+// probe sends the case at i, the first of the run, which must be
+// answered: it returns why the target is unreachable, "" when it answered.
+func (r *runner) probe(ctx context.Context, p *phase, i int) (string, error) {
+	rec, err := r.exec(ctx, r.target, p.all[i], i)
+	if err != nil || rec == nil {
+		return "", err
 	}
-	// The other scenarios, one at a time.
-	for ; k < len(send) && send[k] < nScen && ctx.Err() == nil; k++ {
-		i := send[k]
-		if rec, err := r.exec(ctx, r.target, all[i], i); err != nil {
-			return nil, nil, err
-		} else if rec != nil {
-			exchanges[i] = rec.ex
-		}
+	p.exchanges[i] = rec.ex
+	if e := rec.ex.Err; e != nil && (isDialError(e) || isTimeout(e)) {
+		return fmt.Sprintf("%s did not answer: %v", r.target.Name, unwrapURLError(e)), nil
 	}
-	// The rest. An account that stateful cases add plans to gets a lane: all
-	// cases addressed to it run in order, one at a time, so that what it
-	// holds when each is sent does not depend on scheduling, even on a
-	// server that wrongly accepts an invalid payload. Other cases are single
-	// jobs for any worker.
+	return "", nil
+}
+
+// execAt sends and judges the case at position i of p.
+func (r *runner) execAt(ctx context.Context, p *phase, i int) error {
+	rec, err := r.exec(ctx, r.target, p.all[i], i)
+	if err != nil {
+		return err
+	}
+	if rec != nil {
+		p.exchanges[i] = rec.ex
+	}
+	return nil
+}
+
+// jobsOf groups the positions in send into jobs for the workers. An
+// account that stateful cases add plans to gets a lane, one job: all
+// cases addressed to it run in order, one at a time, so that what it
+// holds when each is sent does not depend on scheduling, even on a server
+// that wrongly accepts an invalid payload. Other cases are single jobs for
+// any worker; lanes come first.
+func jobsOf(all []*Case, send []int) [][]int {
 	laneAccount := map[string]bool{}
-	for _, i := range send[k:] {
+	for _, i := range send {
 		if all[i].Stateful {
 			laneAccount[all[i].Req.Account] = true
 		}
@@ -372,8 +423,7 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	var jobs [][]int
 	lanes := map[string][]int{}
 	var laneOrder []string
-	for ; k < len(send); k++ {
-		i := send[k]
+	for _, i := range send {
 		c := all[i]
 		if laneAccount[c.Req.Account] {
 			if _, ok := lanes[c.Req.Account]; !ok {
@@ -384,9 +434,16 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 		}
 		jobs = append(jobs, []int{i})
 	}
-	for j := len(laneOrder) - 1; j >= 0; j-- {
-		jobs = append([][]int{lanes[laneOrder[j]]}, jobs...)
+	out := make([][]int, 0, len(laneOrder)+len(jobs))
+	for _, a := range laneOrder {
+		out = append(out, lanes[a])
 	}
+	return append(out, jobs...)
+}
+
+// sendConcurrently runs jobs on cfg.Workers goroutines. The first error
+// stops every worker; cases left unsent once ctx is done are skipped.
+func (r *runner) sendConcurrently(ctx, parent context.Context, cancel context.CancelFunc, p *phase, jobs [][]int) error {
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
 	var firstErr error
@@ -401,18 +458,13 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 						r.skip(r.stopReason(parent))
 						continue
 					}
-					rec, err := r.exec(ctx, r.target, all[i], i)
-					if err != nil {
+					if err := r.execAt(ctx, p, i); err != nil {
 						errMu.Lock()
 						if firstErr == nil {
 							firstErr = err
 						}
 						errMu.Unlock()
 						cancel()
-						continue
-					}
-					if rec != nil {
-						exchanges[i] = rec.ex
 					}
 				}
 			}
@@ -423,36 +475,43 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 	}
 	close(queue)
 	wg.Wait()
-	if firstErr != nil {
-		return nil, nil, firstErr
-	}
-	if stateful && ctx.Err() == nil {
+	return firstErr
+}
+
+// runStateful sends what needs the run's plan model: the expired-token
+// case and the gopter sequences.
+func (r *runner) runStateful(ctx, parent context.Context) error {
+	if ctx.Err() == nil {
 		// A token past its lifetime must get the 401 row, never be served.
 		if c, why := r.expiredTokenCase(ctx); c != nil {
 			if _, err := r.exec(ctx, r.target, c, r.nextPos()); err != nil {
-				return nil, nil, err
+				return err
 			}
 		} else if why != "" {
 			r.skip(why)
 		}
 	}
-	if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
+	if r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
 		if ctx.Err() != nil {
 			r.skipN("stateful sequences: "+r.stopReason(parent), r.cfg.Sequences)
 		} else if err := r.runSequences(ctx); err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
-	if err := parent.Err(); err != nil {
-		r.abort("interrupted: " + err.Error())
+	return nil
+}
+
+// finishChecks lets the checks with work left after the last judgement
+// do it (the golden check rewriting the set with -update).
+func (r *runner) finishChecks() error {
+	for _, c := range r.checks {
+		if f, ok := c.(finisher); ok {
+			if err := f.finish(); err != nil {
+				return fmt.Errorf("contract: %w", err)
+			}
+		}
 	}
-	stopProgress()
-	judged := ctx
-	if r.stoppedEarly() && parent.Err() == nil {
-		judged = parent // sending stopped on purpose, but findings are still shrunk
-	}
-	res := r.result(judged, start, len(all))
-	return res, exchanges, nil
+	return nil
 }
 
 // stopReason says why a case was not sent once the run's context is done.
@@ -511,30 +570,18 @@ func (r *runner) exec(ctx context.Context, t Target, c *Case, pos int) (*record,
 // refused) is judged by no-server-error alone, the reason its detail:
 // every other check needs the body, and "no answer", what no-server-error
 // says of an exchange with an error, would be wrong. A 429 the case did
-// not ask for is judged only as an answer (answerChecks): the target did
+// not ask for is judged only as an answer (Traits.AnswerAlone): the target did
 // not answer the case, so nothing it expected is passed or failed. When
 // it is the case's last answer, the case is unjudged.
 func (r *runner) judge(ex *Exchange, pos int) *record {
 	rec := &record{pos: pos, ex: ex}
 	if refused(ex.Err) {
-		for _, c := range r.checks {
-			if c.ID() == CheckNoServerError {
-				rec.applied = []string{CheckNoServerError}
-				rec.fails = []Failure{{Check: CheckNoServerError, Row: expectKey(ex.Case), Detail: fmt.Sprintf("status %d: %v", ex.Status, ex.Err)}}
-				break
-			}
-		}
+		rec.applied, rec.fails = r.applyWith(func(t Traits) bool { return t.Unread }, r.judgement(ex))
 		return rec
 	}
 	j := r.judgement(ex)
 	if ex.Status == http.StatusTooManyRequests && ex.Case.Expect.Row != rowRateLimited && !ex.Case.Expect.LimitProbe {
-		var checks []Check
-		for _, c := range r.checks {
-			if answerChecks[c.ID()] {
-				checks = append(checks, c)
-			}
-		}
-		rec.applied, rec.fails = applyChecks(checks, j)
+		rec.applied, rec.fails = r.applyWith(func(t Traits) bool { return t.AnswerAlone }, j)
 		rec.throttled = true
 		rec.seen(r.cfg.Op, j.answer())
 		rec.unjudged = fmt.Sprintf("still 429 after %d tries", ex.Retries+1)
@@ -580,10 +627,19 @@ func (r *runner) judgement(ex *Exchange) *Judgement {
 	id, _ := r.accountID(ex.Case.Req.Account)
 	return &Judgement{
 		Op: r.cfg.Op, Validator: r.cfg.Validator, Fixtures: r.cfg.Fixtures, Case: ex.Case, Exchange: ex,
-		AccountID: id, MaxResponseTime: r.cfg.MaxResponseTime,
-		Golden: r.cfg.Golden, GoldenMask: r.cfg.GoldenMask, UpdateGolden: r.cfg.UpdateGolden,
-		Embedded: r.cfg.Target.Embedded,
+		AccountID: id, Embedded: r.cfg.Target.Embedded,
 	}
+}
+
+// applyWith applies the run's checks whose traits pass keep to j.
+func (r *runner) applyWith(keep func(Traits) bool, j *Judgement) ([]string, []Failure) {
+	var checks []Check
+	for _, c := range r.checks {
+		if keep(TraitsOf(c)) {
+			checks = append(checks, c)
+		}
+	}
+	return applyChecks(checks, j)
 }
 
 // answer parses the record's response; it is called before add, which may
@@ -646,6 +702,9 @@ func (r *runner) release(rec *record) {
 func (r *runner) skip(reason string) { r.skipN(reason, 1) }
 
 func (r *runner) skipN(reason string, n int) {
+	if n <= 0 {
+		return
+	}
 	r.mu.Lock()
 	r.skipped[reason] += n
 	r.mu.Unlock()

@@ -15,10 +15,6 @@ import (
 // add-on.
 var stateAccounts = []string{AccountPaid, AccountRoomsBase, AccountHasAddon}
 
-// modelChecks are the checks whose failure falsifies a sequence (and makes
-// gopter shrink it): the answers the plan model predicts.
-var modelChecks = map[string]bool{CheckStateModel: true, CheckValidAccepted: true, CheckErrorRow: true}
-
 // maxSequenceShrinks bounds gopter's shrinking of a failing sequence.
 const maxSequenceShrinks = 100
 
@@ -309,7 +305,7 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 	run.log = append(run.log, Step{Case: res.c, Answer: answerLine(res.ex)})
 	var bad []Failure
 	for _, f := range rec.fails {
-		if modelChecks[f.Check] {
+		if c, ok := checkByID(f.Check); ok && TraitsOf(c).Model {
 			bad = append(bad, f)
 		}
 	}
