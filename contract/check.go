@@ -99,7 +99,7 @@ func expectKey(c *Case) string {
 var registry = []Check{
 	noServerError{}, statusDocumented{}, contentType{}, responseSchema{}, errorRow{},
 	invalidRejected{}, validAccepted{}, authEnforced{}, methodNotAllowed{}, stateModel{},
-	goldenMatch{}, responseTime{},
+	goldenMatch{}, responseTime{}, uniqueKeys{},
 }
 
 // AllChecks returns every check, in the order reports list them.

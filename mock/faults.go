@@ -27,6 +27,7 @@ const (
 	faultCodesIgnoreCase       = "codes-ignore-case"
 	faultDropAddedPlan         = "drop-added-plan"
 	faultDropConnection        = "drop-connection"
+	faultDuplicateErrorCode    = "duplicate-error-code"
 	faultErrorNoMessage        = "error-no-message"
 	faultForgetState           = "forget-state"
 	faultGoldenDrift           = "golden-drift"
@@ -78,6 +79,7 @@ var faults = []Fault{
 	{faultCodesIgnoreCase, "plan codes match the catalog case-insensitively: WEBINAR500_MONTHLY is taken as webinar500_monthly", "invalid-rejected"},
 	{faultDropAddedPlan, "a 201 shows the plan set from before the change, without the added plan", "valid-accepted"},
 	{faultDropConnection, "where a 201 is due, the connection is closed without an answer", "no-server-error"},
+	{faultDuplicateErrorCode, `error bodies name "code" twice, a stray 0 first and the row's code last`, "unique-keys"},
 	{faultErrorNoMessage, "error bodies carry only \"code\", no \"message\"", "response-schema"},
 	{faultForgetState, "successful adds are not remembered: the same add answers 201 again", "state-model"},
 	{faultGoldenDrift, "the paid account starts with plan_base hosts 25 instead of 20", "golden"},

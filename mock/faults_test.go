@@ -93,6 +93,9 @@ func TestFaults(t *testing.T) {
 			require.Nil(t, valueAt(decode(t, r.body), "plan_whiteboard"))
 		}},
 		faultDropConnection: {steps: []req{{body: validBody}}, check: wantStatus(-1), changes: []string{"created", "readd"}},
+		faultDuplicateErrorCode: {steps: []req{{auth: "-", body: validBody}}, changes: allErrors, check: func(t *testing.T, r resp) {
+			require.Equal(t, `{"code":0,"code":124,"message":"Invalid access token."}`, string(r.body))
+		}},
 		faultErrorNoMessage: {steps: []req{{auth: "-", body: validBody}}, changes: allErrors, check: func(t *testing.T, r resp) {
 			require.Equal(t, `{"code":124}`, string(r.body))
 			require.NotEmpty(t, responseProblems(t, req{auth: "-", body: validBody}, r))

@@ -961,6 +961,10 @@ func (s *Server) errorAnswer(status, code int, msg string) *answer {
 	if err != nil {
 		panic(fmt.Sprintf("mock: error body does not marshal: %v", err))
 	}
+	if s.fault == faultDuplicateErrorCode {
+		// A stray code first: decoders that keep the last value see the right one.
+		body = append([]byte(`{"code":0,`), body[1:]...)
+	}
 	return &answer{status: status, body: body}
 }
 
