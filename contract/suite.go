@@ -42,177 +42,240 @@ func (s *Suite) All() []*Case {
 // plan model) and to the accounts and token that must refuse them. The same
 // seed gives the same cases.
 func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed int64, nValid, nInvalid int) (*Suite, error) {
+	b, err := newSuiteBuilder(op, fx, g, seed)
+	if err != nil {
+		return nil, err
+	}
+	s := &Suite{}
+	s.Scenarios = append(s.Scenarios, b.matrix()...)
+	s.Scenarios = append(s.Scenarios, b.successes()...)
+	s.Scenarios = append(s.Scenarios, b.catalogSweep(s.Scenarios)...)
+	// Precedence: for every pair of rows in the spec's x-check-order, one
+	// request that trips both checks must get the earlier row. A server that
+	// runs its checks in another order passes every single-fault scenario
+	// and fails only here.
+	s.Scenarios = append(s.Scenarios, precedence(op, fx, b.mt, b.pageMap)...)
+	s.Scenarios = append(s.Scenarios, b.boundaries()...)
+	s.Scenarios = append(s.Scenarios, b.route()...)
+	s.Scenarios = append(s.Scenarios, ruleScenarios(op, fx, b.mt, b.page, s.Scenarios)...) // contract/rules.go
+
+	s.Cases = append(s.Cases, b.methods()...)
+	s.Cases = append(s.Cases, b.auth()...)
+	s.Cases = append(s.Cases, b.generatedInvalid(g, seed, nInvalid)...)
+	s.Cases = append(s.Cases, b.generatedValid(g, seed, nValid)...)
+	return s, nil
+}
+
+// suiteBuilder holds what the scenario groups of a suite share: the
+// operation, the fixtures, the request media type and the page example
+// the scenarios send (with what is read from it).
+type suiteBuilder struct {
+	op          *spec.Operation
+	fx          fixtures.Fixtures
+	mt          string
+	page        []byte         // the page's request example (or a generated valid body)
+	pageMap     map[string]any // page decoded, nil when it is no object
+	hosts       int64          // the page's hosts, 1 when it has none
+	invalidBody []byte         // a body that matches no form: the body row whatever the schema
+	tooLarge    []byte         // page padded past the size limit
+}
+
+func newSuiteBuilder(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed int64) (*suiteBuilder, error) {
 	if op == nil || op.Body == nil || op.Body.Schema == nil {
 		return nil, fmt.Errorf("contract: the operation has no request body schema")
 	}
-	mt := op.Body.MediaType
-	if mt == "" {
-		mt = "application/json"
+	b := &suiteBuilder{op: op, fx: fx, mt: op.Body.MediaType, hosts: 1, invalidBody: []byte(`{}`)}
+	if b.mt == "" {
+		b.mt = "application/json"
 	}
 	page, err := pageExample(op, g, seed)
 	if err != nil {
 		return nil, err
 	}
-	hosts := int64(1)
-	var pageMap map[string]any
-	if err := json.Unmarshal(page, &pageMap); err == nil {
-		if h, ok := pageMap["hosts"].(float64); ok && h >= 1 && h == math.Trunc(h) {
-			hosts = int64(h)
+	b.page = page
+	if err := json.Unmarshal(page, &b.pageMap); err == nil {
+		if h, ok := b.pageMap["hosts"].(float64); ok && h >= 1 && h == math.Trunc(h) {
+			b.hosts = int64(h)
+		}
+		if _, ok := b.pageMap["hosts"]; ok {
+			b.invalidBody = mustJSON(withKey(b.pageMap, "hosts", 0))
 		}
 	}
-	invalidBody := []byte(`{}`) // matches no form: the body row whatever the schema
-	if pageMap != nil {
-		if _, ok := pageMap["hosts"]; ok {
-			invalidBody = mustJSON(withKey(pageMap, "hosts", 0))
-		}
-	}
-	tooLarge := append(bytes.Clone(page), bytes.Repeat([]byte(" "), maxBody+1-len(page))...)
+	b.tooLarge = append(bytes.Clone(page), bytes.Repeat([]byte(" "), max(0, maxBody+1-len(page)))...)
 	if len(page) > maxBody {
-		tooLarge = page
+		b.tooLarge = page
 	}
+	return b, nil
+}
 
-	s := &Suite{}
-	post := func(id, account, token, ct string, body []byte) *Case {
-		c := &Case{ID: id, Kind: KindScenario, Req: Request{Account: account, Token: token, ContentType: ct, Body: body}}
-		c.Adds = AddsOf(op, body)
-		return c
-	}
-	row := func(c *Case, r string) *Case { c.Expect.Row = r; return c }
-	write := func(c *Case) *Case { c.Writes, c.Stateful = true, true; return c }
+// post is a scenario POSTing body to account with token and media type ct.
+func (b *suiteBuilder) post(id, account, token, ct string, body []byte) *Case {
+	c := &Case{ID: id, Kind: KindScenario, Req: Request{Account: account, Token: token, ContentType: ct, Body: body}}
+	c.Adds = AddsOf(b.op, body)
+	return c
+}
 
-	// The error rows, each reached by input alone; the harmless invalid_token
-	// case comes first: it is also the probe that the target answers.
-	s.Scenarios = append(s.Scenarios,
-		row(post("matrix/invalid_token", AccountPaid, unknownToken, mt, page), rowInvalidToken),
-		row(post("matrix/user_missing", AccountPaid, TokenUnknownUser, mt, page), rowUserMissing),
-		row(post("matrix/account_missing", AccountMissing, TokenMaster, mt, page), rowAccountMissing),
-		row(post("matrix/unsupported_media_type", AccountPaid, TokenMaster, "text/plain", page), rowUnsupported),
-		row(post("matrix/invalid_body", AccountPaid, TokenMaster, mt, invalidBody), rowInvalidBody),
-		row(post("matrix/body_too_large", AccountPaid, TokenMaster, mt, tooLarge), rowBodyTooLarge),
-		row(post("matrix/volume_license", AccountPaid, TokenVolumeLicense, mt, page), rowVolume),
-		row(post("matrix/self_pay", AccountSelfPay, TokenMaster, mt, page), rowSelfPay),
-		row(post("matrix/free_plan", AccountFree, TokenMaster, mt, page), rowFreePlan),
-	)
-	if _, ok := catalogPlan(op, roomsAddon); ok {
-		s.Scenarios = append(s.Scenarios, row(post("matrix/rooms_base", AccountRoomsBase, TokenMaster, mt, plainBody(roomsAddon, hosts)), rowRoomsBase))
+// expectRow makes c expect error row r.
+func expectRow(c *Case, r string) *Case { c.Expect.Row = r; return c }
+
+// writes marks c as a case a correct server adds plans on, judged by the plan model.
+func writes(c *Case) *Case { c.Writes, c.Stateful = true, true; return c }
+
+// matrix is the error rows, each reached by input alone; the harmless
+// invalid_token case comes first: it is also the probe that the target
+// answers.
+func (b *suiteBuilder) matrix() []*Case {
+	mt, page := b.mt, b.page
+	out := []*Case{
+		expectRow(b.post("matrix/invalid_token", AccountPaid, unknownToken, mt, page), rowInvalidToken),
+		expectRow(b.post("matrix/user_missing", AccountPaid, TokenUnknownUser, mt, page), rowUserMissing),
+		expectRow(b.post("matrix/account_missing", AccountMissing, TokenMaster, mt, page), rowAccountMissing),
+		expectRow(b.post("matrix/unsupported_media_type", AccountPaid, TokenMaster, "text/plain", page), rowUnsupported),
+		expectRow(b.post("matrix/invalid_body", AccountPaid, TokenMaster, mt, b.invalidBody), rowInvalidBody),
+		expectRow(b.post("matrix/body_too_large", AccountPaid, TokenMaster, mt, b.tooLarge), rowBodyTooLarge),
+		expectRow(b.post("matrix/volume_license", AccountPaid, TokenVolumeLicense, mt, page), rowVolume),
+		expectRow(b.post("matrix/self_pay", AccountSelfPay, TokenMaster, mt, page), rowSelfPay),
+		expectRow(b.post("matrix/free_plan", AccountFree, TokenMaster, mt, page), rowFreePlan),
 	}
-	already := post("matrix/already_has", AccountHasAddon, TokenMaster, mt, plainBody(fx.HasAddonPlan, hosts))
+	if _, ok := catalogPlan(b.op, roomsAddon); ok {
+		out = append(out, expectRow(b.post("matrix/rooms_base", AccountRoomsBase, TokenMaster, mt, plainBody(roomsAddon, b.hosts)), rowRoomsBase))
+	}
+	already := b.post("matrix/already_has", AccountHasAddon, TokenMaster, mt, plainBody(b.fx.HasAddonPlan, b.hosts))
 	already.Stateful = true // the model knows has_addon_plan is held: already_has, judged as an error row
-	s.Scenarios = append(s.Scenarios, already)
+	return append(out, already)
+}
 
-	// The success paths, and the repeat that must then be refused.
-	s.Scenarios = append(s.Scenarios,
-		write(post("success/page-example", AccountPaid, TokenMaster, mt, page)),
-		write(post("success/page-example-repeat", AccountPaid, TokenMaster, mt, page)),
-	)
-	if phone, ok := phoneBody(op); ok {
-		s.Scenarios = append(s.Scenarios, write(post("success/phone-form", AccountPaid, TokenMaster, mt, phone)))
+// successes is the success paths, and the repeat that must then be refused.
+func (b *suiteBuilder) successes() []*Case {
+	mt := b.mt
+	out := []*Case{
+		writes(b.post("success/page-example", AccountPaid, TokenMaster, mt, b.page)),
+		writes(b.post("success/page-example-repeat", AccountPaid, TokenMaster, mt, b.page)),
 	}
-	if code, ok := otherAddon(op, roomsAddon); ok {
-		s.Scenarios = append(s.Scenarios, write(post("success/rooms-base-other-addon", AccountRoomsBase, TokenMaster, mt, plainBody(code, hosts))))
+	if phone, ok := phoneBody(b.op); ok {
+		out = append(out, writes(b.post("success/phone-form", AccountPaid, TokenMaster, mt, phone)))
 	}
-	if code, ok := otherAddon(op, fx.HasAddonPlan); ok {
-		s.Scenarios = append(s.Scenarios, write(post("success/has-addon-other-addon", AccountHasAddon, TokenMaster, mt, plainBody(code, hosts))))
+	if code, ok := otherAddon(b.op, roomsAddon); ok {
+		out = append(out, writes(b.post("success/rooms-base-other-addon", AccountRoomsBase, TokenMaster, mt, plainBody(code, b.hosts))))
 	}
+	if code, ok := otherAddon(b.op, b.fx.HasAddonPlan); ok {
+		out = append(out, writes(b.post("success/has-addon-other-addon", AccountHasAddon, TokenMaster, mt, plainBody(code, b.hosts))))
+	}
+	return out
+}
 
-	// Every other add-on of the catalog, once, on paid: which codes a run
-	// reaches, and the place each lands at, must not depend on the seed.
-	// Hosts differ per code so an echo of the wrong request shows.
+// catalogSweep adds every other add-on of the catalog, once, on paid:
+// which codes a run reaches, and the place each lands at, must not depend
+// on the seed. Hosts differ per code so an echo of the wrong request
+// shows. Codes the earlier scenarios add to paid are left out.
+func (b *suiteBuilder) catalogSweep(earlier []*Case) []*Case {
 	used := map[string]bool{}
-	for _, c := range s.Scenarios {
+	for _, c := range earlier {
 		if c.Req.Account == AccountPaid {
 			for _, a := range c.Adds {
 				used[a.Code] = true
 			}
 		}
 	}
-	for i, p := range op.Catalog {
+	var out []*Case
+	for i, p := range b.op.Catalog {
 		if p.Base || used[p.Code] {
 			continue
 		}
-		s.Scenarios = append(s.Scenarios, write(post("success/plan/"+p.Code, AccountPaid, TokenMaster, mt, plainBodyAs(p.Code, int64(i+2), i))))
+		out = append(out, writes(b.post("success/plan/"+p.Code, AccountPaid, TokenMaster, b.mt, plainBodyAs(p.Code, int64(i+2), i))))
 	}
+	return out
+}
 
-	// Precedence: for every pair of rows in the spec's x-check-order, one
-	// request that trips both checks must get the earlier row. A server that
-	// runs its checks in another order passes every single-fault scenario
-	// and fails only here.
-	s.Scenarios = append(s.Scenarios, precedence(op, fx, mt, pageMap)...)
-
-	// Boundaries the contract draws: an empty account id is an account that
-	// does not exist; a body of exactly the size limit is not too large; plan
-	// codes match case-sensitively. None of these writes.
-	empty := row(post("boundary/empty-account-id", "=", TokenMaster, mt, page), rowAccountMissing)
-	atLimit := append(bytes.Clone(page), bytes.Repeat([]byte(" "), max(0, maxBody-len(page)))...)
-	s.Scenarios = append(s.Scenarios,
-		empty,
-		row(post("boundary/body-at-size-limit", AccountSelfPay, TokenMaster, mt, atLimit), rowSelfPay),
-	)
-	if pageMap != nil {
-		if code, ok := pageMap["type"].(string); ok && strings.ToUpper(code) != code {
-			upper := mustJSON(withKey(pageMap, "type", strings.ToUpper(code)))
-			s.Scenarios = append(s.Scenarios, row(post("boundary/code-in-upper-case", AccountPaid, TokenMaster, mt, upper), rowInvalidBody))
-		}
+// boundaries are the edges the contract draws: an empty account id is an
+// account that does not exist; a body of exactly the size limit is not too
+// large; plan codes match case-sensitively. None of these writes.
+func (b *suiteBuilder) boundaries() []*Case {
+	atLimit := append(bytes.Clone(b.page), bytes.Repeat([]byte(" "), max(0, maxBody-len(b.page)))...)
+	out := []*Case{
+		expectRow(b.post("boundary/empty-account-id", "=", TokenMaster, b.mt, b.page), rowAccountMissing),
+		expectRow(b.post("boundary/body-at-size-limit", AccountSelfPay, TokenMaster, b.mt, atLimit), rowSelfPay),
 	}
+	if code, ok := b.pageMap["type"].(string); ok && strings.ToUpper(code) != code {
+		upper := mustJSON(withKey(b.pageMap, "type", strings.ToUpper(code)))
+		out = append(out, expectRow(b.post("boundary/code-in-upper-case", AccountPaid, TokenMaster, b.mt, upper), rowInvalidBody))
+	}
+	return out
+}
 
-	// Route and method: an unknown path, and GET on the operation's path.
-	route := post("route/unknown-path", AccountPaid, TokenMaster, mt, page)
+// route is an unknown path, and GET on the operation's path.
+func (b *suiteBuilder) route() []*Case {
+	route := b.post("route/unknown-path", AccountPaid, TokenMaster, b.mt, b.page)
 	route.Req.Path = "/contract-unknown-route"
 	route.Expect = Expect{Status: http.StatusNotFound, Code: http.StatusNotFound}
 	route.Adds = nil
 	get := &Case{ID: "method/get", Kind: KindScenario, Req: Request{Method: http.MethodGet, Account: AccountPaid, Token: TokenMaster}, Expect: Expect{Status: http.StatusMethodNotAllowed}}
-	s.Scenarios = append(s.Scenarios, route, get)
-	s.Scenarios = append(s.Scenarios, ruleScenarios(op, fx, mt, page, s.Scenarios)...) // contract/rules.go
+	return []*Case{route, get}
+}
 
-	// Other methods on the path.
+// methods are the other methods on the path, each to get 405.
+func (b *suiteBuilder) methods() []*Case {
+	var out []*Case
 	for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		c := &Case{ID: "method/" + strings.ToLower(m), Kind: KindMethod,
 			Req:    Request{Method: m, Account: AccountPaid, Token: TokenMaster},
 			Expect: Expect{Status: http.StatusMethodNotAllowed}}
 		if m != http.MethodDelete {
-			c.Req.ContentType, c.Req.Body = mt, page
+			c.Req.ContentType, c.Req.Body = b.mt, b.page
 		}
-		s.Cases = append(s.Cases, c)
+		out = append(out, c)
 	}
+	return out
+}
 
-	// Credentials: missing, malformed and unknown get 401; a valid token
-	// with the scheme in lower case must get past the token check, which the
-	// missing account's 404 proves without writing anything.
+// auth is the credentials cases: missing, malformed and unknown get 401; a
+// valid token with the scheme in lower case must get past the token check,
+// which the missing account's 404 proves without writing anything.
+func (b *suiteBuilder) auth() []*Case {
 	auth := func(id, token, header, account, r string) *Case {
 		return &Case{ID: "auth/" + id, Kind: KindAuth,
-			Req:    Request{Account: account, Token: token, Auth: header, ContentType: mt, Body: page},
+			Req:    Request{Account: account, Token: token, Auth: header, ContentType: b.mt, Body: b.page},
 			Expect: Expect{Row: r}}
 	}
-	s.Cases = append(s.Cases,
+	return []*Case{
 		auth("no-header", TokenNone, "", AccountPaid, rowInvalidToken),
 		auth("bearer-without-token", TokenNone, "Bearer", AccountPaid, rowInvalidToken),
 		auth("basic-scheme", TokenNone, "Basic eHl6", AccountPaid, rowInvalidToken),
 		auth("unknown-token", "contract-unknown-token-0001", "", AccountPaid, rowInvalidToken),
 		auth("master-token-with-basic-scheme", TokenMaster, "Basic {token}", AccountPaid, rowInvalidToken),
 		auth("lowercase-bearer-scheme", TokenMaster, "bearer {token}", AccountMissing, rowAccountMissing),
-	)
+	}
+}
 
-	// Generated invalid payloads, each expecting the row its layer answers.
-	for _, gc := range g.Cases(seed, nInvalid, false) {
-		c := Generated(op, gc, false)
+// generatedInvalid is n generated invalid payloads, each expecting the row
+// its layer answers.
+func (b *suiteBuilder) generatedInvalid(g *gen.Generator, seed int64, n int) []*Case {
+	var out []*Case
+	for _, gc := range g.Cases(seed, n, false) {
+		c := Generated(b.op, gc, false)
 		c.ID = fmt.Sprintf("invalid/%s/%04d", gc.Class, gc.Index)
 		c.Req.Account, c.Req.Token = AccountPaid, TokenMaster
-		s.Cases = append(s.Cases, c)
+		out = append(out, c)
 	}
+	return out
+}
 
-	// Generated valid payloads: added where a 201 is still possible (the
-	// plan model judges), and refused by the self-pay and free accounts and
-	// the volume-license token. The catalog sweep above adds every code to
-	// paid, so they go to the accounts that sweep leaves room on, in turn.
-	valid := g.Cases(seed, nValid, true)
-	spare := spareAccounts(fx)
+// generatedValid is n generated valid payloads: added where a 201 is
+// still possible (the plan model judges), and refused by the self-pay and
+// free accounts and the volume-license token. The catalog sweep adds every
+// code to paid, so they go to the accounts that sweep leaves room on, in
+// turn.
+func (b *suiteBuilder) generatedValid(g *gen.Generator, seed int64, n int) []*Case {
+	valid := g.Cases(seed, n, true)
+	spare := spareAccounts(b.fx)
+	var out []*Case
 	for _, gc := range valid {
-		c := Generated(op, gc, true)
+		c := Generated(b.op, gc, true)
 		account := spare[gc.Index%len(spare)]
 		c.ID = fmt.Sprintf("valid/%s/%04d", account, gc.Index)
 		c.Req.Account, c.Req.Token = account, TokenMaster
 		c.Writes, c.Stateful = true, true
-		s.Cases = append(s.Cases, c)
+		out = append(out, c)
 	}
 	refusals := []struct{ name, account, token, row string }{
 		{"self_pay", AccountSelfPay, TokenMaster, rowSelfPay},
@@ -221,14 +284,14 @@ func BuildSuite(op *spec.Operation, fx fixtures.Fixtures, g *gen.Generator, seed
 	}
 	for _, r := range refusals {
 		for _, gc := range valid {
-			c := Generated(op, gc, true)
+			c := Generated(b.op, gc, true)
 			c.ID = fmt.Sprintf("valid/%s/%04d", r.name, gc.Index)
 			c.Req.Account, c.Req.Token = r.account, r.token
 			c.Expect.Row = r.row
-			s.Cases = append(s.Cases, c)
+			out = append(out, c)
 		}
 	}
-	return s, nil
+	return out
 }
 
 // spareAccounts are the accounts generated valid bodies are added to:
