@@ -808,28 +808,10 @@ func (r *runner) takeRequest() bool {
 // (nil, nil) when ctx is done before the first attempt and errBudget when
 // no request may be sent.
 func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error) {
-	method := c.Req.Method
-	if method == "" {
-		method = r.cfg.Op.Method
-	}
-	id, err := r.accountID(c.Req.Account)
+	method, u, header, err := r.request(t, c)
 	if err != nil {
 		return nil, err
 	}
-	if !t.Embedded && id != "" && !r.fixtureAccount(id) {
-		// A real server's other accounts are not ours to touch.
-		return nil, fmt.Errorf("contract: case %s addresses account %q, which is no fixture account; only fixture accounts are addressed on %s", c.ID, id, t.Name)
-	}
-	path := c.Req.Path
-	if path == "" {
-		path = strings.Replace(r.cfg.Op.Path, "{"+pathParamName(r.cfg.Op)+"}", url.PathEscape(id), 1)
-	}
-	u := t.BaseURL + path
-	header := http.Header{}
-	if c.Req.ContentType != "" {
-		header.Set("Content-Type", c.Req.ContentType)
-	}
-	header.Set("User-Agent", "addons-contract")
 	tok, err := r.tokenFor(ctx, c.Req.Token)
 	if err != nil {
 		return nil, err
@@ -884,21 +866,7 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 			continue
 		}
 		last = ex
-		switch {
-		case ex.Err == nil:
-			r.dialFail.Store(0)
-			r.hung.Store(0)
-		case isTimeout(ex.Err):
-			// A server that hangs would otherwise cost every remaining
-			// case its full timeout: a few in a row end the run.
-			if r.hung.Add(1) >= maxTimeouts {
-				r.abort(fmt.Sprintf("%s stopped answering: %d requests in a row got no answer within %v", t.Name, maxTimeouts, r.cfg.Timeout))
-			}
-		case isDialError(ex.Err):
-			if r.dialFail.Add(1) >= maxDialFailures {
-				r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, unwrapURLError(ex.Err)))
-			}
-		}
+		r.noteTransport(t, ex)
 		if ex.Status != http.StatusTooManyRequests {
 			if ex.Err == nil {
 				r.thr.answered()
@@ -914,6 +882,52 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 		}
 		if attempt >= maxRetries429 {
 			return ex, nil
+		}
+	}
+}
+
+// request is the method, URL and headers (without Authorization) of c on t.
+// A case may address only fixture accounts of a real server: its other
+// accounts are not ours to touch.
+func (r *runner) request(t Target, c *Case) (method, u string, header http.Header, err error) {
+	method = c.Req.Method
+	if method == "" {
+		method = r.cfg.Op.Method
+	}
+	id, err := r.accountID(c.Req.Account)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if !t.Embedded && id != "" && !r.fixtureAccount(id) {
+		return "", "", nil, fmt.Errorf("contract: case %s addresses account %q, which is no fixture account; only fixture accounts are addressed on %s", c.ID, id, t.Name)
+	}
+	path := c.Req.Path
+	if path == "" {
+		path = strings.Replace(r.cfg.Op.Path, "{"+pathParamName(r.cfg.Op)+"}", url.PathEscape(id), 1)
+	}
+	header = http.Header{}
+	if c.Req.ContentType != "" {
+		header.Set("Content-Type", c.Req.ContentType)
+	}
+	header.Set("User-Agent", "addons-contract")
+	return method, t.BaseURL + path, header, nil
+}
+
+// noteTransport counts requests in a row that got no answer: a server that
+// hangs would otherwise cost every remaining case its full timeout, so a
+// few timeouts (or more refused connections) in a row end the run.
+func (r *runner) noteTransport(t Target, ex *Exchange) {
+	switch {
+	case ex.Err == nil:
+		r.dialFail.Store(0)
+		r.hung.Store(0)
+	case isTimeout(ex.Err):
+		if r.hung.Add(1) >= maxTimeouts {
+			r.abort(fmt.Sprintf("%s stopped answering: %d requests in a row got no answer within %v", t.Name, maxTimeouts, r.cfg.Timeout))
+		}
+	case isDialError(ex.Err):
+		if r.dialFail.Add(1) >= maxDialFailures {
+			r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, unwrapURLError(ex.Err)))
 		}
 	}
 }
