@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"context"
+	"github.com/addons-contract/contract/contract/target"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func benchCases(b *testing.B) []*contract.Case {
 
 // benchJudge sends cases to tg b.N times with every check and reports
 // judged cases per second.
-func benchJudge(b *testing.B, tg contract.Target) {
+func benchJudge(b *testing.B, tg target.Target) {
 	b.Helper()
 	cases := benchCases(b)
 	_, op, v := addons(b)
@@ -56,7 +57,7 @@ func BenchmarkCasesLoopback(b *testing.B) {
 	require.NoError(b, err)
 	srv := httptest.NewServer(m)
 	defer srv.Close()
-	tg, err := contract.Remote(srv.URL, 10*time.Second)
+	tg, err := target.Remote(srv.URL, 10*time.Second)
 	require.NoError(b, err)
 	// One server for every iteration: plans added by one are "already
 	// held" in the next, which the plan model accepts (it starts unknowing).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func testConfig(t *testing.T, fault string) Config {
 	v, err := doc.Validator()
 	require.NoError(t, err)
 	fx := fixtures.Default()
-	tg, err := Embedded(func() (http.Handler, error) {
+	tg, err := target.Embedded(func() (http.Handler, error) {
 		return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
 	})
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 )
 
 // CheckNoServerError is the id of the no-server-error check: no 5xx, no dropped connection.
@@ -24,7 +25,7 @@ func (noServerError) Judge(j *Judgement) []Failure {
 	case refused(ex.Err):
 		// Read no further than the bound: the refusal is the detail.
 		return []Failure{{Row: expectKey(j.Case), Detail: fmt.Sprintf("status %d: %v", ex.Status, ex.Err)}}
-	case ex.Err != nil && isTimeout(ex.Err):
+	case ex.Err != nil && target.IsTimeout(ex.Err):
 		return []Failure{{Row: expectKey(j.Case), Detail: "no answer within the timeout: " + unwrapURLError(ex.Err).Error()}}
 	case ex.Err != nil:
 		return []Failure{{Row: expectKey(j.Case), Detail: "no answer: " + unwrapURLError(ex.Err).Error()}}

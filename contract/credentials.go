@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/addons-contract/contract/contract/target"
 )
 
 // Credentials supplies the bearer tokens of token roles that are fetched,
@@ -93,7 +95,7 @@ func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
 		if wait > maxExpiryWait {
 			return nil, fmt.Sprintf("expired-token case: no master token expired during the run (the first expires in %v)", wait.Round(time.Second))
 		}
-		if err := sleep(ctx, wait+50*time.Millisecond); err != nil {
+		if err := target.Sleep(ctx, wait+50*time.Millisecond); err != nil {
 			return nil, "expired-token case: " + err.Error()
 		}
 	}

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
@@ -12,7 +13,7 @@ import (
 // DefaultMaxResponseTime budget, findings shrunk, and against the embedded
 // mock its committed golden set. The fault matrix runs exactly this, so what
 // the tool is proven to catch is what users run.
-func DefaultConfig(op *spec.Operation, v *spec.Validator, fx fixtures.Fixtures, tg Target, seed int64) Config {
+func DefaultConfig(op *spec.Operation, v *spec.Validator, fx fixtures.Fixtures, tg target.Target, seed int64) Config {
 	cfg := Config{
 		Op: op, Validator: v, Fixtures: fx, Target: tg, Seed: seed,
 		Valid: DefaultValid, Invalid: DefaultInvalid, Sequences: DefaultSequences, Steps: DefaultSteps,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"sort"
@@ -18,7 +19,7 @@ import (
 
 // DriftSide is one of the two targets a drift comparison sends to.
 type DriftSide struct {
-	Target   Target
+	Target   target.Target
 	Fixtures fixtures.Fixtures // the roles on this target
 	Name     string            // as shown to users; "" = Target.Name
 	// Credentials fetch this target's OAuth tokens; nil sends the fixtures'.

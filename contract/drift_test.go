@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 func side(t *testing.T, fx fixtures.Fixtures, fault string) contract.DriftSide {
 	t.Helper()
 	doc, _, _ := addons(t)
-	tg, err := contract.Embedded(func() (http.Handler, error) {
+	tg, err := target.Embedded(func() (http.Handler, error) {
 		return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
 	})
 	require.NoError(t, err)

@@ -107,7 +107,7 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 			return false
 		}
 		tries++
-		t, err := r.target.fresh()
+		t, err := r.target.Fresh()
 		if err != nil {
 			return false
 		}

@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"github.com/addons-contract/contract/contract/target"
 	"testing"
 	"time"
 
@@ -15,12 +16,12 @@ func addons(t testing.TB) (*spec.Document, *spec.Operation, *spec.Validator) {
 	return contracttest.Addons(t)
 }
 
-func mockTarget(t testing.TB, fault string, slowBy time.Duration) contract.Target {
+func mockTarget(t testing.TB, fault string, slowBy time.Duration) target.Target {
 	t.Helper()
 	return contracttest.MockTarget(t, fault, slowBy)
 }
 
-func smallConfig(t testing.TB, tg contract.Target) contract.Config {
+func smallConfig(t testing.TB, tg target.Target) contract.Config {
 	t.Helper()
 	return contracttest.SmallConfig(t, tg)
 }

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"github.com/addons-contract/contract/contract/target"
 	"time"
 )
 
@@ -22,7 +23,7 @@ type Result struct {
 	Coverage  Coverage
 	Aborted   string // non-empty when the run stopped early (target unreachable, -max-requests hit, interrupted)
 	Pace      string // how requests were paced, in words: "no limit (loopback target)", "5 requests/s (...)"
-	RateLimit RateLimit
+	RateLimit target.RateLimit
 	// Unjudged lists the cases the target did not really answer (their
 	// last answer was still a 429): neither passed nor failed by any check
 	// that judges what the case expected.
@@ -59,13 +60,6 @@ func (r *Result) Verdict() string {
 		return "INCONCLUSIVE"
 	}
 	return "PASS"
-}
-
-// RateLimit is what a run met of the target's rate limit.
-type RateLimit struct {
-	Answers int           // 429 answers
-	Paused  time.Duration // time every sender waited out Retry-After or backoff
-	Slowest float64       // the lowest pace the run went down to, requests/s (0 = never lowered)
 }
 
 // Unjudged is a case the target did not really answer.

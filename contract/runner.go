@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"net/http"
 	"net/url"
@@ -45,7 +46,6 @@ const (
 	DefaultSequences       = 30
 	DefaultSteps           = 12
 	DefaultWorkers         = 4
-	DefaultRemoteRate      = 5.0 // requests per second against a target that is neither embedded nor on loopback
 	DefaultTimeout         = 10 * time.Second
 	DefaultMaxResponseTime = 2 * time.Second // the response-time budget for the mock (embedded or on loopback)
 	// DefaultRemoteMaxResponseTime is the budget against any other target:
@@ -56,6 +56,7 @@ const (
 
 // Limits of sending.
 const (
+	maxRetries429   = 5        // resends of one case answered 429; then it is unjudged
 	maxAnswerBytes  = 64 << 10 // answer bytes read per exchange (inflated, when the transport decompresses); more is ErrAnswerTooLarge
 	maxDialFailures = 10       // consecutive refused or unreachable requests that abort a run
 	maxTimeouts     = 3        // consecutive timed-out requests that abort a run
@@ -69,8 +70,8 @@ type Config struct {
 	// Credentials fetch the tokens of roles that are not literal in the
 	// fixtures (OAuth); nil sends the fixtures' tokens.
 	Credentials Credentials
-	Target      Target // where requests go (required)
-	Seed        int64  // the same seed sends the same cases
+	Target      target.Target // where requests go (required)
+	Seed        int64         // the same seed sends the same cases
 
 	Valid     int // generated valid bodies (each sent 4 times); 0 = DefaultValid, < 0 = none
 	Invalid   int // generated invalid cases; 0 = DefaultInvalid, < 0 = none
@@ -78,7 +79,7 @@ type Config struct {
 	Steps     int // requests per sequence; 0 = DefaultSteps
 
 	Workers         int           // concurrent senders; 0 = DefaultWorkers
-	Rate            float64       // requests per second; 0 = unlimited embedded or on loopback, DefaultRemoteRate otherwise; < 0 or +Inf = unlimited
+	Rate            float64       // requests per second; 0 = unlimited embedded or on loopback, target.DefaultRemoteRate otherwise; < 0 or +Inf = unlimited
 	RatePatience    time.Duration // how long to wait out a target answering only 429; 0 = DefaultRatePatience
 	Timeout         time.Duration // per request; 0 = DefaultTimeout
 	MaxResponseTime time.Duration // response-time budget; 0 = DefaultMaxResponseTime (mock) or DefaultRemoteMaxResponseTime, < 0 = none
@@ -128,7 +129,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxResponseTime == 0 {
 		c.MaxResponseTime = DefaultMaxResponseTime
-		if !c.Target.Embedded && !IsLoopback(c.Target.BaseURL) {
+		if !c.Target.Embedded && !target.IsLoopback(c.Target.BaseURL) {
 			c.MaxResponseTime = DefaultRemoteMaxResponseTime
 		}
 	} else if c.MaxResponseTime < 0 {
@@ -147,9 +148,9 @@ func (c Config) withDefaults() (Config, error) {
 type runner struct {
 	cfg    Config
 	checks []Check
-	target Target
+	target target.Target
 	gen    *gen.Generator
-	thr    *throttle
+	thr    *target.Throttle
 	pace   string // how the run is paced, for the report
 	ledger *ledger
 	mt     string // the request media type
@@ -220,7 +221,7 @@ func newRunner(cfg Config) (*runner, error) {
 	if len(checks) == 0 {
 		return nil, errors.New("contract: no check left to run (golden needs a golden set, response-time a budget)")
 	}
-	t, err := cfg.Target.fresh()
+	t, err := cfg.Target.Fresh()
 	if err != nil {
 		return nil, err
 	}
@@ -228,9 +229,9 @@ func newRunner(cfg Config) (*runner, error) {
 	if cfg.Op.Body != nil && cfg.Op.Body.MediaType != "" {
 		mt = cfg.Op.Body.MediaType
 	}
-	rate, pace := paceOf(t, cfg.Rate)
+	rate, pace := target.Pace(t, cfg.Rate)
 	r := &runner{
-		cfg: cfg, checks: checks, target: t, thr: newThrottle(rate, cfg.RatePatience), pace: pace,
+		cfg: cfg, checks: checks, target: t, thr: target.NewThrottle(rate, cfg.RatePatience), pace: pace,
 		ledger: newLedger(cfg.Fixtures), mt: mt,
 		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{}, groups: map[groupKey]*group{},
 	}
@@ -389,7 +390,7 @@ func (r *runner) probe(ctx context.Context, p *phase, i int) (string, error) {
 		return "", err
 	}
 	p.exchanges[i] = rec.ex
-	if e := rec.ex.Err; e != nil && (isDialError(e) || isTimeout(e)) {
+	if e := rec.ex.Err; e != nil && (target.IsDialError(e) || target.IsTimeout(e)) {
 		return fmt.Sprintf("%s did not answer: %v", r.target.Name, unwrapURLError(e)), nil
 	}
 	return "", nil
@@ -533,7 +534,7 @@ func (r *runner) stopReason(parent context.Context) string {
 // exec sends one case, judges it and records it. It returns nil (and
 // counts the case as skipped) when the case was not sent. Errors are
 // programming or configuration errors (an unknown account role).
-func (r *runner) exec(ctx context.Context, t Target, c *Case, pos int) (*record, error) {
+func (r *runner) exec(ctx context.Context, t target.Target, c *Case, pos int) (*record, error) {
 	defer r.done.Add(1)
 	if c.Stateful {
 		c.Expect = r.ledger.predict(c.Req.Account, c.Adds)
@@ -807,7 +808,7 @@ func (r *runner) takeRequest() bool {
 // case that expects the rate_limited row is never resent. It returns
 // (nil, nil) when ctx is done before the first attempt and errBudget when
 // no request may be sent.
-func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error) {
+func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange, error) {
 	method, u, header, err := r.request(t, c)
 	if err != nil {
 		return nil, err
@@ -836,7 +837,7 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 			}
 			return nil, errBudget
 		}
-		if err := r.thr.wait(ctx); err != nil {
+		if err := r.thr.Wait(ctx); err != nil {
 			return last, nil
 		}
 		if last != nil && (len(throttled) == 0 || throttled[len(throttled)-1] != last) {
@@ -869,14 +870,14 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 		r.noteTransport(t, ex)
 		if ex.Status != http.StatusTooManyRequests {
 			if ex.Err == nil {
-				r.thr.answered()
+				r.thr.Answered()
 			}
 			return ex, nil
 		}
 		if c.Expect.LimitProbe || c.Expect.Row == rowRateLimited {
 			return ex, nil // provoked on purpose: judged, not waited out
 		}
-		if giveUp := r.thr.limited(ex.Header); giveUp != "" {
+		if giveUp := r.thr.Limited(ex.Header); giveUp != "" {
 			r.abort(giveUp)
 			return ex, nil
 		}
@@ -889,7 +890,7 @@ func (r *runner) send(ctx context.Context, t Target, c *Case) (*Exchange, error)
 // request is the method, URL and headers (without Authorization) of c on t.
 // A case may address only fixture accounts of a real server: its other
 // accounts are not ours to touch.
-func (r *runner) request(t Target, c *Case) (method, u string, header http.Header, err error) {
+func (r *runner) request(t target.Target, c *Case) (method, u string, header http.Header, err error) {
 	method = c.Req.Method
 	if method == "" {
 		method = r.cfg.Op.Method
@@ -916,16 +917,16 @@ func (r *runner) request(t Target, c *Case) (method, u string, header http.Heade
 // noteTransport counts requests in a row that got no answer: a server that
 // hangs would otherwise cost every remaining case its full timeout, so a
 // few timeouts (or more refused connections) in a row end the run.
-func (r *runner) noteTransport(t Target, ex *Exchange) {
+func (r *runner) noteTransport(t target.Target, ex *Exchange) {
 	switch {
 	case ex.Err == nil:
 		r.dialFail.Store(0)
 		r.hung.Store(0)
-	case isTimeout(ex.Err):
+	case target.IsTimeout(ex.Err):
 		if r.hung.Add(1) >= maxTimeouts {
 			r.abort(fmt.Sprintf("%s stopped answering: %d requests in a row got no answer within %v", t.Name, maxTimeouts, r.cfg.Timeout))
 		}
-	case isDialError(ex.Err):
+	case target.IsDialError(ex.Err):
 		if r.dialFail.Add(1) >= maxDialFailures {
 			r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, unwrapURLError(ex.Err)))
 		}
@@ -957,7 +958,7 @@ func (r *runner) authorize(c *Case, header http.Header, tok string) http.Header 
 // roundTrip makes one HTTP request of c and records it. An answer over
 // maxAnswerBytes, or nested deeper than maxJSONDepth, is recorded without
 // its body, refused (ErrAnswerTooLarge, ErrAnswerTooDeep).
-func (r *runner) roundTrip(ctx context.Context, t Target, c *Case, method, u string, header, shown http.Header) *Exchange {
+func (r *runner) roundTrip(ctx context.Context, t target.Target, c *Case, method, u string, header, shown http.Header) *Exchange {
 	ex := &Exchange{Case: c, Method: method, URL: u, ReqHeader: shown}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
@@ -1097,7 +1098,7 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	res.Aborted = r.aborted
 	res.Detected = r.detections()
 	r.mu.Unlock()
-	res.Pace, res.RateLimit = r.pace, r.thr.snapshot()
+	res.Pace, res.RateLimit = r.pace, r.thr.Stats()
 	r.evidence(res, recs)
 	res.Duration = time.Since(start)
 	return res

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/addons-contract/contract/contract/report"
+	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"net"
 	"net/http"
@@ -223,7 +224,7 @@ func TestUnreachableTarget(t *testing.T) {
 	closed := "http://" + ln.Addr().String()
 	require.NoError(t, ln.Close())
 	for _, base := range []string{"http://127.0.0.1:1", closed} {
-		tg, err := contract.Remote(base, 2*time.Second)
+		tg, err := target.Remote(base, 2*time.Second)
 		require.NoError(t, err)
 		start := time.Now()
 		res, err := contract.Run(context.Background(), smallConfig(t, tg))
@@ -263,7 +264,7 @@ func TestHangingServerAbortsTheRun(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	tg, err := contract.Remote(srv.URL, time.Second)
+	tg, err := target.Remote(srv.URL, time.Second)
 	require.NoError(t, err)
 	cfg := smallConfig(t, tg)
 	cfg.Rate, cfg.Timeout = -1, 100*time.Millisecond
@@ -288,7 +289,7 @@ func TestServerFailingAlikeAbortsTheRun(t *testing.T) {
 		h.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	tg, err := contract.Remote(srv.URL, 5*time.Second)
+	tg, err := target.Remote(srv.URL, 5*time.Second)
 	require.NoError(t, err)
 	cfg := smallConfig(t, tg)
 	cfg.Rate, cfg.AllowWrites, cfg.Shrink = -1, true, true
@@ -338,7 +339,7 @@ func TestRetryHonoursRetryAfter(t *testing.T) {
 		m.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	tg, err := contract.Remote(srv.URL, 5*time.Second)
+	tg, err := target.Remote(srv.URL, 5*time.Second)
 	require.NoError(t, err)
 	cfg := smallConfig(t, tg)
 	cfg.Rate = -1
@@ -388,7 +389,7 @@ func TestRemoteIsBillingSafeWithoutAllowWrites(t *testing.T) {
 		_, _ = w.Write(rec.Body.Bytes())
 	}))
 	defer srv.Close()
-	tg, err := contract.Remote(srv.URL, 5*time.Second)
+	tg, err := target.Remote(srv.URL, 5*time.Second)
 	require.NoError(t, err)
 
 	cfg := smallConfig(t, tg)
@@ -525,7 +526,7 @@ func TestRemoteAddressesOnlyFixtureAccounts(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
-	tg, err := contract.Remote(srv.URL, time.Second)
+	tg, err := target.Remote(srv.URL, time.Second)
 	require.NoError(t, err)
 	c := &contract.Case{ID: "saved/stranger", Kind: contract.KindScenario,
 		Req:    contract.Request{Account: "=someone-elses-account", Token: contract.TokenMaster},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/gen"
 	"github.com/leanovate/gopter"
@@ -58,7 +59,7 @@ type seqState struct {
 
 // seqRun is the system under test of one run of a sequence.
 type seqRun struct {
-	target    Target
+	target    target.Target
 	seq       int
 	recording bool
 	failed    bool
@@ -145,7 +146,7 @@ func (m *machine) step(account string, body []byte) *stateStep {
 // NewSystemUnderTest starts one run of a sequence: a fresh embedded server,
 // or the shared remote one.
 func (m *machine) NewSystemUnderTest(commands.State) commands.SystemUnderTest {
-	t, err := m.r.target.fresh()
+	t, err := m.r.target.Fresh()
 	if err != nil && m.err == nil {
 		m.err = err
 	}

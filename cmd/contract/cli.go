@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"net/http"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/mock"
 	"github.com/addons-contract/contract/spec"
@@ -160,8 +160,11 @@ type sendSetup struct {
 	op     *spec.Operation
 	val    *spec.Validator
 	fx     fixtures.Fixtures
-	target contract.Target
+	target target.Target
 }
+
+// rateHelp is the -rate flag's text for the commands that send one suite.
+var rateHelp = fmt.Sprintf("requests per second, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other)", target.DefaultRemoteRate)
 
 // prepareSend loads the spec (with its validator) and the fixtures, and
 // makes the target: the embedded mock (with fault) or a URL.
@@ -256,12 +259,12 @@ func loadFixtures(path string) (fixtures.Fixtures, error) {
 
 // makeTarget is the embedded mock (with fault) when url is "" or
 // "embedded", else a remote target.
-func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, timeout time.Duration, caFile string) (contract.Target, error) {
+func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, timeout time.Duration, caFile string) (target.Target, error) {
 	if url == "" || url == "embedded" {
 		newHandler := func() (http.Handler, error) {
 			return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
 		}
-		tg, err := contract.Embedded(newHandler)
+		tg, err := target.Embedded(newHandler)
 		if err != nil {
 			return tg, usageError("%s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "contract: embedded target: "), "mock: "))
 		}
@@ -270,7 +273,7 @@ func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, tim
 		}
 		return tg, nil
 	}
-	tg, err := contract.Remote(url, timeout)
+	tg, err := target.Remote(url, timeout)
 	if err != nil {
 		return tg, usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
 	}
@@ -279,7 +282,7 @@ func makeTarget(doc *spec.Document, fx fixtures.Fixtures, url, fault string, tim
 		if err != nil {
 			return tg, usageError("-ca-file: %v", err)
 		}
-		if tg, err = contract.WithRootCAs(tg, pem); err != nil {
+		if tg, err = target.WithRootCAs(tg, pem); err != nil {
 			return tg, usageError("-ca-file %s: %v", caFile, strings.TrimPrefix(err.Error(), "contract: "))
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"sort"
 	"sync"
@@ -28,7 +29,7 @@ var _ contract.Credentials = (*oauthCredentials)(nil)
 // tg's transport (so -ca-file and proxies apply to the token endpoint too).
 // It returns nil when fx has no OAuth role. A failed fetch is exit 3,
 // naming the role and what the endpoint answered, never the secret.
-func newCredentials(ctx context.Context, fx fixtures.Fixtures, tg contract.Target, timeout time.Duration) (*oauthCredentials, error) {
+func newCredentials(ctx context.Context, fx fixtures.Fixtures, tg target.Target, timeout time.Duration) (*oauthCredentials, error) {
 	if len(fx.OAuth) == 0 {
 		return nil, nil
 	}

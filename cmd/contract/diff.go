@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"strings"
 
@@ -31,7 +32,7 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	nValid := fs.Int("valid", 40, "generated valid bodies (each sent to 4 accounts or tokens)")
 	nInvalid := fs.Int("invalid", 120, "generated invalid cases")
 	workers := fs.Int("workers", contract.DefaultWorkers, "concurrent senders per target")
-	rate := fs.Float64("rate", 0, fmt.Sprintf("requests per second per target, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other URL)", contract.DefaultRemoteRate))
+	rate := fs.Float64("rate", 0, fmt.Sprintf("requests per second per target, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other URL)", target.DefaultRemoteRate))
 	timeout := fs.Duration("timeout", contract.DefaultTimeout, "timeout of one request")
 	caFile := fs.String("ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
 	maxReq := fs.Int("max-requests", 0, "stop after this many requests per target (0 = no cap)")

@@ -29,7 +29,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
 	fault := fs.String("fault", "", "serve the embedded mock with this fault (see 'contract mock -faults')")
 	workers := fs.Int("workers", contract.DefaultWorkers, "concurrent senders within an entry")
-	rate := fs.Float64("rate", 0, fmt.Sprintf("requests per second, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other)", contract.DefaultRemoteRate))
+	rate := fs.Float64("rate", 0, rateHelp)
 	timeout := fs.Duration("timeout", contract.DefaultTimeout, "timeout of one request")
 	caFile := fs.String("ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
 	maxRT := fs.Duration("max-response-time", contract.DefaultMaxResponseTime, "response-time budget; slower answers are findings (0 = none)")

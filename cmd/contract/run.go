@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/addons-contract/contract/contract/report"
+	"github.com/addons-contract/contract/contract/target"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,13 +29,14 @@ const modulePath = "github.com/addons-contract/contract"
 
 func runSuite(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "run", "[-target URL -fixtures FILE [-allow-writes]] [flags]")
+	// Before -target: that name shadows package target below.
+	patience := fs.Duration("rate-limit-patience", target.DefaultRatePatience, "how long to wait out a target that answers only 429 (or asks for a longer Retry-After) before the run ends, exit 3")
 	target := fs.String("target", "", "base URL of the server to test, e.g. https://staging.example.com/v2 (default: the embedded mock, in-process)")
 	fixturesPath := fs.String("fixtures", "", "fixtures file of the target (required with -target; default: the mock's shipped fixtures)")
 	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
 	seed := fs.Int64("seed", 0, "seed of the generated cases; the same seed sends the same cases (default: time-based, printed)")
 	workers := fs.Int("workers", contract.DefaultWorkers, "concurrent senders")
-	rate := fs.Float64("rate", 0, fmt.Sprintf("requests per second, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other)", contract.DefaultRemoteRate))
-	patience := fs.Duration("rate-limit-patience", contract.DefaultRatePatience, "how long to wait out a target that answers only 429 (or asks for a longer Retry-After) before the run ends, exit 3")
+	rate := fs.Float64("rate", 0, rateHelp)
 	timeout := fs.Duration("timeout", contract.DefaultTimeout, "timeout of one request")
 	maxRT := fs.Duration("max-response-time", 0, fmt.Sprintf("response-time budget; slower answers are findings (default %v for the mock, embedded or on loopback, %v for any other target; -1s = none)", contract.DefaultMaxResponseTime, contract.DefaultRemoteMaxResponseTime))
 	caFile := fs.String("ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
@@ -167,7 +169,7 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 // goldenSet picks the golden set of a run: -golden DIR when given; for the
 // embedded mock the embedded set, or its directory in this module when
 // rewriting it; for a remote target none.
-func goldenSet(tg contract.Target, dir string, update bool) (*golden.Set, error) {
+func goldenSet(tg target.Target, dir string, update bool) (*golden.Set, error) {
 	switch {
 	case dir != "":
 		s := golden.Open(dir)

@@ -6,6 +6,7 @@ package contracttest
 import (
 	"context"
 	"fmt"
+	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"strings"
 	"sync"
@@ -39,11 +40,11 @@ func Addons(t testing.TB) (*spec.Document, *spec.Operation, *spec.Validator) {
 
 // MockTarget is the embedded mock, started with fault ("" for none) and
 // answering slowBy late.
-func MockTarget(t testing.TB, fault string, slowBy time.Duration) contract.Target {
+func MockTarget(t testing.TB, fault string, slowBy time.Duration) target.Target {
 	t.Helper()
 	doc, _, _ := Addons(t)
 	fx := fixtures.Default()
-	tg, err := contract.Embedded(func() (http.Handler, error) {
+	tg, err := target.Embedded(func() (http.Handler, error) {
 		return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault, SlowBy: slowBy})
 	})
 	require.NoError(t, err)
@@ -52,7 +53,7 @@ func MockTarget(t testing.TB, fault string, slowBy time.Duration) contract.Targe
 
 // SmallConfig is a quick suite against tg: every scenario, a few generated
 // cases of each kind and a few sequences.
-func SmallConfig(t testing.TB, tg contract.Target) contract.Config {
+func SmallConfig(t testing.TB, tg target.Target) contract.Config {
 	t.Helper()
 	_, op, v := Addons(t)
 	return contract.Config{

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"math"
 	"path/filepath"
@@ -124,7 +125,7 @@ func Replay(ctx context.Context, cfg contract.Config, entries []*Entry) (*Replay
 func pause(ctx context.Context, cfg contract.Config) {
 	rate := cfg.Rate
 	if rate == 0 && !cfg.Target.Embedded {
-		rate = contract.DefaultRemoteRate
+		rate = target.DefaultRemoteRate
 	}
 	if rate > 0 && !math.IsInf(rate, 0) {
 		t := time.NewTimer(time.Duration(float64(time.Second) / rate))

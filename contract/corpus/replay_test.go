@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/addons-contract/contract/contract/contracttest"
 	"github.com/addons-contract/contract/contract/corpus"
+	"github.com/addons-contract/contract/contract/target"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 )
 
 // replayConfig is a replay against tg with every check but golden.
-func replayConfig(t testing.TB, tg contract.Target) contract.Config {
+func replayConfig(t testing.TB, tg target.Target) contract.Config {
 	t.Helper()
 	_, op, v := contracttest.Addons(t)
 	return contract.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg}
@@ -93,7 +94,7 @@ func TestReplaySkipsUnsafeOnRemote(t *testing.T) {
 	require.NoError(t, err)
 	srv := httptest.NewServer(m)
 	defer srv.Close()
-	tg, err := contract.Remote(srv.URL, 0)
+	tg, err := target.Remote(srv.URL, 0)
 	require.NoError(t, err)
 
 	mk := func(name string, req contract.Request, writes bool) *corpus.Entry {
@@ -125,7 +126,7 @@ func TestReplaySkipsUnsafeOnRemote(t *testing.T) {
 // with a result, aborted, in which the entry sent and those after it are
 // skipped (not judged) and the unanswered request is the finding.
 func TestReplayUnreachable(t *testing.T) {
-	tg, err := contract.Remote("http://127.0.0.1:1", 0)
+	tg, err := target.Remote("http://127.0.0.1:1", 0)
 	require.NoError(t, err)
 	entry := func(name string) *corpus.Entry {
 		return &corpus.Entry{Name: name, Case: &contract.Case{ID: name, Kind: contract.KindFuzz, Expect: contract.Expect{Any: true},

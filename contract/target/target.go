@@ -1,4 +1,4 @@
-package contract
+package target
 
 import (
 	"bufio"
@@ -17,6 +17,10 @@ import (
 	"time"
 )
 
+// DefaultRemoteRate is the pace, in requests per second, against a target
+// that is neither embedded nor on loopback.
+const DefaultRemoteRate = 5.0
+
 // Target is where a run sends its requests: the embedded mock (a handler
 // called in-process, no socket) or a base URL behind an *http.Client.
 type Target struct {
@@ -24,7 +28,7 @@ type Target struct {
 	BaseURL  string       // scheme://host[/base path], without a trailing slash; the operation's path is appended
 	Client   *http.Client // sends the requests
 	Embedded bool         // true for an in-process handler; writes are always allowed there
-	// NewHandler builds a fresh embedded server in its initial (fixture)
+	// NewHandler builds a Fresh embedded server in its initial (fixture)
 	// state; nil for remote targets. A run uses it so that the same seed
 	// meets the same state, and stateful sequences each start afresh.
 	NewHandler func() (http.Handler, error)
@@ -61,10 +65,10 @@ func Embedded(newHandler func() (http.Handler, error)) (Target, error) {
 	}, nil
 }
 
-// fresh returns a copy of an embedded target over a new handler in its
+// Fresh returns a copy of an embedded target over a new handler in its
 // initial state; remote targets are returned unchanged (they have one
 // server, whatever state it is in).
-func (t Target) fresh() (Target, error) {
+func (t Target) Fresh() (Target, error) {
 	if !t.Embedded || t.NewHandler == nil {
 		return t, nil
 	}
@@ -292,10 +296,10 @@ func sameHostRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// isDialError reports whether err means the target could not be reached at
+// IsDialError reports whether err means the target could not be reached at
 // all (refused, no such host, dial timeout), as opposed to a connection that
 // was made and then dropped.
-func isDialError(err error) bool {
+func IsDialError(err error) bool {
 	if err == nil {
 		return false
 	}
@@ -310,8 +314,8 @@ func isDialError(err error) bool {
 	return false
 }
 
-// isTimeout reports whether err is a timeout (client or context deadline).
-func isTimeout(err error) bool {
+// IsTimeout reports whether err is a timeout (client or context deadline).
+func IsTimeout(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}

@@ -1,4 +1,4 @@
-package contract
+package target
 
 import (
 	"context"
@@ -27,18 +27,17 @@ const (
 	// answer is a 429, before it gives up as rate-limited throughout.
 	DefaultRatePatience = 30 * time.Second
 
-	maxRetries429 = 5                      // resends of one case answered 429; then it is unjudged
-	minRate       = 0.5                    // the lowest pace, requests per second
-	startRate     = 50.0                   // the pace after the first 429 of a run that had no limit
-	rateStep      = 0.2                    // requests per second the pace regains per answer that is not a 429
-	backoffBase   = 100 * time.Millisecond // the first pause after a 429 without Retry-After
-	windowSize    = 20                     // recent answers the share of 429s is measured over
-	backoffMax    = 30 * time.Second       // the longest pause without Retry-After
+	minRate     = 0.5                    // the lowest pace, requests per second
+	startRate   = 50.0                   // the pace after the first 429 of a run that had no limit
+	rateStep    = 0.2                    // requests per second the pace regains per answer that is not a 429
+	backoffBase = 100 * time.Millisecond // the first pause after a 429 without Retry-After
+	windowSize  = 20                     // recent answers the share of 429s is measured over
+	backoffMax  = 30 * time.Second       // the longest pause without Retry-After
 )
 
 // pacer is a token bucket with a burst of one: requests leave at most rate
 // per second, evenly spaced, whatever the number of workers. A nil pacer
-// does not limit. Replay uses it between its calls; runs use a throttle.
+// does not limit. Replay uses it between its calls; runs use a Throttle.
 type pacer struct {
 	mu       sync.Mutex
 	interval time.Duration
@@ -67,12 +66,12 @@ func (p *pacer) wait(ctx context.Context) error {
 	at := p.next
 	p.next = p.next.Add(p.interval)
 	p.mu.Unlock()
-	return sleep(ctx, time.Until(at))
+	return Sleep(ctx, time.Until(at))
 }
 
-// throttle paces every sender of a run and reacts to 429 answers for all
+// Throttle paces every sender of a run and reacts to 429 answers for all
 // of them at once.
-type throttle struct {
+type Throttle struct {
 	mu        sync.Mutex
 	max       float64          // the configured pace; +Inf for none
 	rate      float64          // the current pace; +Inf until a 429 lowers it
@@ -87,7 +86,7 @@ type throttle struct {
 }
 
 // note records one answer in the window and returns the share of 429s in it.
-func (t *throttle) note(limited bool) float64 {
+func (t *Throttle) note(limited bool) float64 {
 	t.recent[t.nRecent%windowSize] = limited
 	t.nRecent++
 	n, k := min(t.nRecent, windowSize), 0
@@ -99,20 +98,20 @@ func (t *throttle) note(limited bool) float64 {
 	return float64(k) / float64(n)
 }
 
-// newThrottle returns a throttle for rate requests per second (<= 0 or
+// NewThrottle returns a Throttle for rate requests per second (<= 0 or
 // +Inf: no limit until the target answers 429).
-func newThrottle(rate float64, patience time.Duration) *throttle {
+func NewThrottle(rate float64, patience time.Duration) *Throttle {
 	if !(rate > 0) || math.IsInf(rate, 0) {
 		rate = math.Inf(1)
 	}
 	if patience <= 0 {
 		patience = DefaultRatePatience
 	}
-	return &throttle{max: rate, rate: rate, patience: patience}
+	return &Throttle{max: rate, rate: rate, patience: patience}
 }
 
 // wait blocks until the caller may send: after any pause, at the current pace.
-func (t *throttle) wait(ctx context.Context) error {
+func (t *Throttle) Wait(ctx context.Context) error {
 	t.mu.Lock()
 	now := time.Now()
 	at := now
@@ -126,12 +125,12 @@ func (t *throttle) wait(ctx context.Context) error {
 		t.next = at.Add(time.Duration(float64(time.Second) / t.rate))
 	}
 	t.mu.Unlock()
-	return sleep(ctx, time.Until(at))
+	return Sleep(ctx, time.Until(at))
 }
 
 // answered records an answer that is not a 429: the pace recovers by a
 // step and the series of 429s, if any, is over.
-func (t *throttle) answered() {
+func (t *Throttle) Answered() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.note(false)
@@ -147,7 +146,7 @@ func (t *throttle) answered() {
 // exponential backoff with jitter when it has none. It returns a reason to
 // give up when the target asks for a longer wait than the run's patience,
 // or has answered nothing but 429 for that long.
-func (t *throttle) limited(h http.Header) (giveUp string) {
+func (t *Throttle) Limited(h http.Header) (giveUp string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := time.Now()
@@ -186,7 +185,7 @@ func (t *throttle) limited(h http.Header) (giveUp string) {
 }
 
 // snapshot returns what the run met of rate limits so far.
-func (t *throttle) snapshot() RateLimit {
+func (t *Throttle) Stats() RateLimit {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.stats
@@ -221,8 +220,8 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -251,9 +250,9 @@ func IsLoopback(base string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// paceOf is the pace a run against t uses when configured with rate, and
+// Pace is the pace a run against t uses when configured with rate, and
 // how the report describes it.
-func paceOf(t Target, rate float64) (float64, string) {
+func Pace(t Target, rate float64) (float64, string) {
 	switch {
 	case rate > 0 && !math.IsInf(rate, 1):
 		return rate, fmt.Sprintf("%g requests/s (-rate)", rate)
@@ -265,4 +264,11 @@ func paceOf(t Target, rate float64) (float64, string) {
 		return math.Inf(1), "no limit (loopback target)"
 	}
 	return DefaultRemoteRate, fmt.Sprintf("%g requests/s (default for a remote target; -rate to change)", DefaultRemoteRate)
+}
+
+// RateLimit is what a run met of the target's rate limit.
+type RateLimit struct {
+	Answers int           // 429 answers
+	Paused  time.Duration // time every sender waited out Retry-After or backoff
+	Slowest float64       // the lowest pace the run went down to, requests/s (0 = never lowered)
 }

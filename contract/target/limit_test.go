@@ -1,4 +1,4 @@
-package contract
+package target
 
 import (
 	"math"
@@ -41,39 +41,39 @@ func TestRetryAfter(t *testing.T) {
 func TestThrottle(t *testing.T) {
 	ra := func(v string) http.Header { return http.Header{"Retry-After": {v}} }
 
-	th := newThrottle(math.Inf(1), time.Minute)
-	require.Empty(t, th.limited(ra("1")))
+	th := NewThrottle(math.Inf(1), time.Minute)
+	require.Empty(t, th.Limited(ra("1")))
 	require.Equal(t, startRate, th.rate, "the first 429 of an unpaced run sets a pace")
 	require.WithinDuration(t, time.Now().Add(time.Second), th.resume, 100*time.Millisecond, "every sender waits out Retry-After")
 
-	th = newThrottle(10, time.Minute)
+	th = NewThrottle(10, time.Minute)
 	for i := 0; i < 8; i++ {
-		th.answered()
+		th.Answered()
 	}
-	require.Empty(t, th.limited(ra("0")))
+	require.Empty(t, th.Limited(ra("0")))
 	require.Equal(t, 10.0, th.rate, "one 429 among many answers keeps the pace")
 	for i := 0; i < 10; i++ {
-		require.Empty(t, th.limited(ra("0")))
+		require.Empty(t, th.Limited(ra("0")))
 	}
 	require.Less(t, th.rate, 10.0, "429s as half the recent answers halve the pace")
 	low := th.rate
-	th.answered()
+	th.Answered()
 	require.Greater(t, th.rate, low, "an answer that is not a 429 recovers a step")
 	require.GreaterOrEqual(t, th.rate, minRate)
 
-	th = newThrottle(5, 30*time.Second)
-	require.Contains(t, th.limited(ra("86400")), "longer than the 30s this run waits", "a day-long Retry-After ends the run at once")
+	th = NewThrottle(5, 30*time.Second)
+	require.Contains(t, th.Limited(ra("86400")), "longer than the 30s this run waits", "a day-long Retry-After ends the run at once")
 
-	th = newThrottle(5, 20*time.Millisecond)
-	require.Empty(t, th.limited(ra("0")))
+	th = NewThrottle(5, 20*time.Millisecond)
+	require.Empty(t, th.Limited(ra("0")))
 	time.Sleep(30 * time.Millisecond)
-	require.Contains(t, th.limited(ra("0")), "rate-limited throughout", "nothing but 429s for the patience ends the run")
+	require.Contains(t, th.Limited(ra("0")), "rate-limited throughout", "nothing but 429s for the patience ends the run")
 
-	th = newThrottle(5, time.Minute)
-	require.Empty(t, th.limited(http.Header{}))
+	th = NewThrottle(5, time.Minute)
+	require.Empty(t, th.Limited(http.Header{}))
 	first := th.backoff
-	require.Empty(t, th.limited(http.Header{}))
+	require.Empty(t, th.Limited(http.Header{}))
 	require.Equal(t, 2*first, th.backoff, "without Retry-After the backoff doubles")
-	th.answered()
+	th.Answered()
 	require.Zero(t, th.backoff, "and starts over after an answer")
 }
