@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"github.com/addons-contract/contract/internal/words"
 	"net/http"
 	"sort"
 	"strings"
@@ -238,19 +239,11 @@ func statusText(a answer) string {
 	}
 	switch {
 	case a.hasMessage:
-		s += fmt.Sprintf(" %q", clip(a.message, 120))
+		s += fmt.Sprintf(" %q", words.Clip(a.message, 120))
 	case a.isJSON && a.status >= 400:
 		s += " without a message"
 	}
 	return s
-}
-
-// clip shortens s to n bytes for one-line messages.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // statusOnly is the Want/Got shape of failures about the status alone.

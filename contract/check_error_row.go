@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"github.com/addons-contract/contract/internal/words"
 	"net/http"
 	"strconv"
 	"strings"
@@ -87,7 +88,7 @@ func describeWant(w errorAnswer) string {
 		s += fmt.Sprintf("/%v", w.Code)
 	}
 	if m, ok := w.Message.(string); ok {
-		s += fmt.Sprintf(" %q", clip(m, 120))
+		s += fmt.Sprintf(" %q", words.Clip(m, 120))
 	}
 	return s
 }
@@ -101,7 +102,7 @@ func describeRow(row spec.ErrorRow, fill map[string][]string) string {
 	if msg == "{detail}" {
 		return s + " with a message"
 	}
-	return s + fmt.Sprintf(" %q", clip(msg, 120))
+	return s + fmt.Sprintf(" %q", words.Clip(msg, 120))
 }
 
 // judgeAnyRow holds an error answer to a fuzz input to the matrix: its

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/words"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -651,7 +652,7 @@ func parseNative(data []byte) ([]any, error) {
 		}
 		v, err := parseNativeValue(string(line))
 		if err != nil {
-			return nil, fmt.Errorf("line %d %q: %v", i+2, clip(string(line), 60), err)
+			return nil, fmt.Errorf("line %d %q: %v", i+2, words.Clip(string(line), 60), err)
 		}
 		vals = append(vals, v)
 	}
@@ -812,12 +813,4 @@ func parseNativeValue(line string) (any, error) {
 		return math.Float64frombits(n), err
 	}
 	return nil, errors.New("want []byte or a basic type")
-}
-
-// clip shortens s to n bytes for one-line messages.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

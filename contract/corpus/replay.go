@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/target"
+	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"math"
 	"path/filepath"
@@ -128,12 +129,7 @@ func pause(ctx context.Context, cfg contract.Config) {
 		rate = target.DefaultRemoteRate
 	}
 	if rate > 0 && !math.IsInf(rate, 0) {
-		t := time.NewTimer(time.Duration(float64(time.Second) / rate))
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-		}
+		_ = target.Sleep(ctx, time.Duration(float64(time.Second)/rate))
 	}
 }
 
@@ -175,9 +171,9 @@ func unsendable(cfg contract.Config, cases []*contract.Case) string {
 	for _, c := range cases {
 		switch {
 		case c.Req.Path != "" && c.Kind == contract.KindFuzz:
-			return fmt.Sprintf("sends the literal path %q, replayed against the embedded mock only", clip(c.Req.Path, 60))
+			return fmt.Sprintf("sends the literal path %q, replayed against the embedded mock only", words.Clip(c.Req.Path, 60))
 		case strings.HasPrefix(c.Req.Account, "=") && c.Req.Account != "=" && !ids[c.Req.Account[1:]]:
-			return fmt.Sprintf("addresses account %q, which is no fixture account of the target", clip(c.Req.Account[1:], 60))
+			return fmt.Sprintf("addresses account %q, which is no fixture account of the target", words.Clip(c.Req.Account[1:], 60))
 		case c.Writes && !cfg.AllowWrites:
 			return "writes need -allow-writes (a correct server adds a plan)"
 		}

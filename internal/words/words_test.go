@@ -19,3 +19,12 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestClip(t *testing.T) {
+	if got := Clip("abcdef", 3); got != "abc…" {
+		t.Errorf("Clip cut = %q", got)
+	}
+	if got := Clip("abc", 3); got != "abc" {
+		t.Errorf("Clip short = %q", got)
+	}
+}
