@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/contract/contracttest"
+	"github.com/addons-contract/contract/internal/contracttest"
 	"github.com/addons-contract/contract/spec"
 )
 

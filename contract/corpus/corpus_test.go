@@ -3,8 +3,8 @@ package corpus_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/addons-contract/contract/contract/contracttest"
 	"github.com/addons-contract/contract/contract/corpus"
+	"github.com/addons-contract/contract/internal/contracttest"
 	"os"
 	"path/filepath"
 	"sort"

@@ -3,9 +3,9 @@ package corpus_test
 import (
 	"context"
 	"errors"
-	"github.com/addons-contract/contract/contract/contracttest"
 	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/contract/target"
+	"github.com/addons-contract/contract/internal/contracttest"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
