@@ -110,12 +110,12 @@ func (p Path) With(s Step) Path {
 // (spec/addons.yaml, invalid_body): "plan_details.plan_calling[0].type".
 func (p Path) String() string {
 	var b strings.Builder
-	for i, s := range p {
+	for _, s := range p {
 		if s.IsIndex {
 			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
 			continue
 		}
-		if i > 0 {
+		if b.Len() > 0 { // an empty name adds nothing, not even a dot
 			b.WriteByte('.')
 		}
 		b.WriteString(s.Name)
