@@ -125,6 +125,9 @@ func TestPathString(t *testing.T) {
 	if got := q.String(); got != "plan_details.plan_calling[3]" || p.String() != "plan_details.plan_calling[0].type" {
 		t.Errorf("With gave %q and left p %q: it must copy", got, p)
 	}
+	if got := (Path{Key(""), Key(""), Key("a")}).String(); got != "a" {
+		t.Errorf("got %q: an empty name adds nothing, as the mock always named such fields", got)
+	}
 	if got := (Path{Index(1), Key("a")}).String(); got != "[1].a" {
 		t.Errorf("got %q for a path starting at an array", got)
 	}
