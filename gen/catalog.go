@@ -3,25 +3,15 @@ package gen
 import (
 	"slices"
 
+	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/spec"
 )
 
-// catalogExt is the schema extension that ties a string field to the
-// operation's plan catalog: "addon" takes any non-base code; any other value
-// is a catalog place and the field takes the codes of that place.
-const catalogExt = "x-catalog"
-
-// catalogAddon is the x-catalog value for "any add-on (non-base) code".
-const catalogAddon = "addon"
+// catalogAddon is the x-catalog rule for "any add-on (non-base) code".
+const catalogAddon = spec.CatalogAddon
 
 // catalogRule returns the field's x-catalog rule, "" when it has none.
-func catalogRule(s *spec.Schema) string {
-	if s == nil {
-		return ""
-	}
-	r, _ := s.Extensions[catalogExt].(string)
-	return r
-}
+func catalogRule(s *spec.Schema) string { return s.CatalogRule() }
 
 // allowed lists, in catalog order, the codes a field with rule accepts. Base
 // plans are never accepted: the endpoint adds plans, it does not change the
@@ -41,7 +31,8 @@ func (g *Generator) allowed(rule string) []string {
 
 // inCatalog reports whether code is any catalog code, base plans included.
 func (g *Generator) inCatalog(code string) bool {
-	return slices.ContainsFunc(g.op.Catalog, func(p spec.Plan) bool { return p.Code == code })
+	_, ok := g.op.Plan(code)
+	return ok
 }
 
 // catalogHit is one catalog-bound field found in a body.
@@ -51,24 +42,30 @@ type catalogHit struct {
 	val  value
 }
 
-// catalogHits finds the catalog-bound fields of v, following the schema
-// branches v matches.
+// catalogHits appends to out the catalog-bound fields of v, as the spec
+// finds them (Operation.PlanFields). The spec knows catalog fields by their
+// path from the body's root, so v must be a whole body: s must be the body
+// schema and path nil, which is what every caller passes.
 func (g *Generator) catalogHits(s *spec.Schema, v value, path []step, out []catalogHit) []catalogHit {
-	if s == nil || len(path) > 64 {
-		return out
+	if s != g.body || len(path) > 0 {
+		panic("gen: catalogHits walks whole bodies only")
 	}
-	eff := g.effective(s, v)
-	if rule := catalogRule(eff); rule != "" {
-		out = append(out, catalogHit{path: path, rule: rule, val: v})
+	for _, f := range g.op.PlanFields(v.ordered()) {
+		at := stepsOf(f.At)
+		x, _ := v.at(at) // the last of a repeated key, as PlanFields reads it
+		out = append(out, catalogHit{path: at, rule: f.Rule, val: x})
 	}
-	switch v.kind {
-	case kindObject:
-		for _, m := range v.members {
-			out = g.catalogHits(g.childSchema(eff, key(m.name)), m.value, appendPath(path, key(m.name)), out)
-		}
-	case kindArray:
-		for i, it := range v.items {
-			out = g.catalogHits(g.childSchema(eff, index(i)), it, appendPath(path, index(i)), out)
+	return out
+}
+
+// stepsOf converts a spec path into this package's steps.
+func stepsOf(p jsonorder.Path) []step {
+	out := make([]step, len(p))
+	for i, s := range p {
+		if s.IsIndex {
+			out[i] = index(s.Index)
+		} else {
+			out[i] = key(s.Name)
 		}
 	}
 	return out
@@ -109,33 +106,17 @@ func (g *Generator) usedCodes(body value) []string {
 // nothing of the schema: pair it with the spec's validator. Fuzz targets use
 // it to know when a correct server must accept a body.
 func (g *Generator) CatalogOK(body []byte) bool {
-	v, err := parseValue(body)
-	return err == nil && !repeatsKey(v) && g.catalogOK(v)
-}
-
-// repeatsKey reports whether any object in v names a member twice.
-func repeatsKey(v value) bool {
-	seen := map[string]bool{}
-	for _, m := range v.members {
-		if seen[m.name] || repeatsKey(m.value) {
-			return true
-		}
-		seen[m.name] = true
-	}
-	for _, it := range v.items {
-		if repeatsKey(it) {
-			return true
-		}
-	}
-	return false
+	v, err := jsonorder.Parse(body, jsonorder.Options{MaxDepth: maxParseDepth})
+	return err == nil && g.catalogOK(fromOrdered(v))
 }
 
 // Codes lists the catalog codes body holds in its catalog-bound fields, in
-// body order; nil when body is not well-formed JSON.
+// the spec's order (Operation.PlanCodes); nil when body is not one
+// well-formed JSON value without a repeated key.
 func (g *Generator) Codes(body []byte) []string {
-	v, err := parseValue(body)
+	codes, err := g.op.PlanCodes(body)
 	if err != nil {
 		return nil
 	}
-	return g.usedCodes(v)
+	return codes
 }

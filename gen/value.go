@@ -1,16 +1,15 @@
 package gen
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/addons-contract/contract/internal/jsonorder"
 )
 
 // kind is the JSON type of a value node.
@@ -169,81 +168,71 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// maxParseDepth matches encoding/json's nesting limit: deeper input is not
-// something this package ever generates as a well-formed body.
-const maxParseDepth = 10000
+// maxParseDepth is the deepest a parsed value may sit: deeper input is
+// not something this package ever generates as a well-formed body.
+const maxParseDepth = MaxNesting
 
 // parseValue parses one JSON value, keeping member order, repeated keys and
 // number literals. Trailing data is an error.
 func parseValue(data []byte) (value, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := parseNext(dec, 0)
+	v, err := jsonorder.Parse(data, jsonorder.Options{MaxDepth: maxParseDepth, AllowDuplicates: true})
 	if err != nil {
 		return value{}, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return value{}, errors.New("trailing data after the JSON value")
-	}
-	return v, nil
+	return fromOrdered(v), nil
 }
 
-func parseNext(dec *json.Decoder, depth int) (value, error) {
-	if depth > maxParseDepth {
-		return value{}, errors.New("nested too deeply")
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return value{}, err
-	}
-	switch t := tok.(type) {
-	case nil:
-		return null(), nil
-	case bool:
-		return boolean(t), nil
-	case json.Number:
-		return number(string(t)), nil
-	case string:
-		return str(t), nil
-	case json.Delim:
-		switch t {
-		case '[':
-			out := value{kind: kindArray}
-			for dec.More() {
-				it, err := parseNext(dec, depth+1)
-				if err != nil {
-					return value{}, err
-				}
-				out.items = append(out.items, it)
-			}
-			if _, err := dec.Token(); err != nil {
-				return value{}, err
-			}
-			return out, nil
-		case '{':
-			out := value{kind: kindObject}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return value{}, err
-				}
-				name, ok := k.(string)
-				if !ok {
-					return value{}, fmt.Errorf("object key %v is not a string", k)
-				}
-				x, err := parseNext(dec, depth+1)
-				if err != nil {
-					return value{}, err
-				}
-				out.members = append(out.members, member{name, x})
-			}
-			if _, err := dec.Token(); err != nil {
-				return value{}, err
-			}
-			return out, nil
+// fromOrdered converts a value read by jsonorder.
+func fromOrdered(v jsonorder.Value) value {
+	switch v.Kind {
+	case jsonorder.Bool:
+		return boolean(v.Bool)
+	case jsonorder.Number:
+		return number(v.Text)
+	case jsonorder.String:
+		return str(v.Text)
+	case jsonorder.Array:
+		out := value{kind: kindArray, items: make([]value, len(v.Items))}
+		for i, it := range v.Items {
+			out.items[i] = fromOrdered(it)
 		}
+		return out
+	case jsonorder.Object:
+		out := value{kind: kindObject, members: make([]member, len(v.Members))}
+		for i, m := range v.Members {
+			out.members[i] = member{m.Name, fromOrdered(m.Value)}
+		}
+		return out
 	}
-	return value{}, fmt.Errorf("unexpected token %v", tok)
+	return null()
+}
+
+// ordered converts v for the spec's walkers. Raw bytes are no JSON value
+// of their own: they become jsonorder's "no value".
+func (v value) ordered() jsonorder.Value {
+	switch v.kind {
+	case kindNull:
+		return jsonorder.Value{Kind: jsonorder.Null}
+	case kindBool:
+		return jsonorder.Value{Kind: jsonorder.Bool, Bool: v.b}
+	case kindNumber:
+		return jsonorder.Value{Kind: jsonorder.Number, Text: v.text}
+	case kindString:
+		return jsonorder.Value{Kind: jsonorder.String, Text: v.text}
+	case kindArray:
+		out := jsonorder.Value{Kind: jsonorder.Array, Items: make([]jsonorder.Value, len(v.items))}
+		for i, it := range v.items {
+			out.Items[i] = it.ordered()
+		}
+		return out
+	case kindObject:
+		out := jsonorder.Value{Kind: jsonorder.Object, Members: make([]jsonorder.Member, len(v.members))}
+		for i, m := range v.members {
+			out.Members[i] = jsonorder.Member{Name: m.name, Value: m.value.ordered()}
+		}
+		return out
+	}
+	return jsonorder.Value{}
 }
 
 // fromGo converts a decoded spec value (example, enum, const) into a value.

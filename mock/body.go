@@ -5,20 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/spec"
 )
 
 // maxSchemaDepth bounds walks over schemas, which may form cycles.
 const maxSchemaDepth = 32
 
-// maxValueDepth bounds the nesting of a request body; json.Decoder's Token
-// API has no limit of its own and the body may be 1 MiB of '['.
+// maxValueDepth bounds the nesting of a request body: the body may be
+// 1 MiB of '['.
 const maxValueDepth = 64
 
 // invalid is a body problem: the field it names ("" for the body itself) and
@@ -38,8 +38,8 @@ func (b *invalid) detail() string {
 	return text + "."
 }
 
-// planItem is one plan code found in a valid body, at a field carrying
-// x-catalog.
+// planItem is one plan code found in a valid body, at a catalog field
+// (x-catalog).
 type planItem struct {
 	field string // JSON path, e.g. "plan_details.plan_calling[0].type"
 	code  string
@@ -49,104 +49,46 @@ type planItem struct {
 
 // decodeStrict decodes a body with the rules the validator cannot see:
 // one JSON object, no trailing data, no repeated key at any depth, bounded
-// nesting. Numbers stay json.Number so that 1.8e1 is judged as written.
-func decodeStrict(body []byte, allowDuplicates bool) (map[string]any, *invalid) {
+// nesting, numbers a float64 holds. It returns the body as written (for
+// finding its plan codes) and as a map whose numbers stay json.Number, so
+// that 1.8e1 is judged as written.
+func decodeStrict(body []byte, allowDuplicates bool) (jsonorder.Value, map[string]any, *invalid) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, &invalid{text: "The request body is empty; send a JSON object."}
+		return jsonorder.Value{}, nil, &invalid{text: "The request body is empty; send a JSON object."}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	v, bad := readValue(dec, "", 0, allowDuplicates)
-	if bad != nil {
-		return nil, bad
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &invalid{text: "The request body has data after the JSON value."}
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, &invalid{text: "The request body must be a JSON object."}
-	}
-	return obj, nil
-}
-
-func readValue(dec *json.Decoder, path string, depth int, allowDuplicates bool) (any, *invalid) {
-	if depth > maxValueDepth {
-		return nil, &invalid{text: fmt.Sprintf("The request body nests deeper than %d levels.", maxValueDepth)}
-	}
-	tok, err := dec.Token()
+	v, err := jsonorder.Parse(body, jsonorder.Options{MaxDepth: maxValueDepth, AllowDuplicates: allowDuplicates, Float64: true})
 	if err != nil {
-		return nil, syntaxProblem(err, dec)
+		return jsonorder.Value{}, nil, readProblem(err)
 	}
-	delim, ok := tok.(json.Delim)
+	obj, ok := v.Any().(map[string]any)
 	if !ok {
-		if n, isNumber := tok.(json.Number); isNumber {
-			if _, err := strconv.ParseFloat(string(n), 64); err != nil {
-				return nil, &invalid{field: path, text: "the number is out of range"}
-			}
-		}
-		return tok, nil
+		return jsonorder.Value{}, nil, &invalid{text: "The request body must be a JSON object."}
 	}
-	switch delim {
-	case '{':
-		obj := map[string]any{}
-		for dec.More() {
-			ktok, err := dec.Token()
-			if err != nil {
-				return nil, syntaxProblem(err, dec)
-			}
-			key, ok := ktok.(string)
-			if !ok {
-				return nil, &invalid{text: "The request body is not valid JSON: an object key must be a string."}
-			}
-			field := joinField(path, key)
-			if _, dup := obj[key]; dup && !allowDuplicates {
-				return nil, &invalid{field: field, text: "the key is repeated in its object"}
-			}
-			v, bad := readValue(dec, field, depth+1, allowDuplicates)
-			if bad != nil {
-				return nil, bad
-			}
-			obj[key] = v
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, syntaxProblem(err, dec)
-		}
-		return obj, nil
-	case '[':
-		arr := []any{}
-		for dec.More() {
-			v, bad := readValue(dec, fmt.Sprintf("%s[%d]", path, len(arr)), depth+1, allowDuplicates)
-			if bad != nil {
-				return nil, bad
-			}
-			arr = append(arr, v)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, syntaxProblem(err, dec)
-		}
-		return arr, nil
-	}
-	// A stray closing delimiter where a value belongs.
-	return nil, &invalid{text: fmt.Sprintf("The request body is not valid JSON: unexpected %q at byte %d.", string(delim), dec.InputOffset())}
+	return v, obj, nil
 }
 
-func syntaxProblem(err error, dec *json.Decoder) *invalid {
+// readProblem words a reading error as the 400's detail.
+func readProblem(err error) *invalid {
+	var e *jsonorder.Error
+	if !errors.As(err, &e) {
+		return &invalid{text: "The request body is not valid JSON."}
+	}
 	var syn *json.SyntaxError
 	switch {
+	case e.Kind == jsonorder.ErrDuplicate:
+		return &invalid{field: e.Field, text: "the key is repeated in its object"}
+	case e.Kind == jsonorder.ErrRange:
+		return &invalid{field: e.Field, text: "the number is out of range"}
+	case e.Kind == jsonorder.ErrDepth:
+		return &invalid{text: fmt.Sprintf("The request body nests deeper than %d levels.", maxValueDepth)}
+	case e.Kind == jsonorder.ErrTrailing:
+		return &invalid{text: "The request body has data after the JSON value."}
+	case e.Kind == jsonorder.ErrTruncated:
+		return &invalid{text: "The request body is not valid JSON: it ends too early."}
 	case errors.As(err, &syn):
 		return &invalid{text: fmt.Sprintf("The request body is not valid JSON at byte %d: %s.", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return &invalid{text: "The request body is not valid JSON: it ends too early."}
 	}
-	return &invalid{text: fmt.Sprintf("The request body is not valid JSON at byte %d.", dec.InputOffset())}
-}
-
-func joinField(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
+	return &invalid{text: fmt.Sprintf("The request body is not valid JSON at byte %d.", e.Offset)}
 }
 
 // relax applies the body faults that disable one validation rule: it rewrites
@@ -218,48 +160,26 @@ func propertyNames(sch *spec.Schema, into map[string]bool, depth int) map[string
 	return into
 }
 
-// collect finds, in schema order, every plan code of a valid body: the string
-// values of properties whose schema carries x-catalog, with the sibling hosts.
-func collect(sch *spec.Schema, v any, path string, depth int, seen map[string]bool, out *[]planItem) {
-	if sch == nil || depth > maxSchemaDepth {
-		return
-	}
-	for _, group := range [][]*spec.Schema{sch.AllOf, sch.OneOf, sch.AnyOf} {
-		for _, b := range group {
-			collect(b, v, path, depth+1, seen, out)
+// planItems lists the plan codes of a valid body: the string values at
+// the spec's catalog fields (x-catalog), in the spec's order, with the
+// sibling hosts.
+func (s *Server) planItems(body jsonorder.Value) []planItem {
+	var out []planItem
+	for _, f := range s.op.PlanFields(body) {
+		if f.Value.Kind == jsonorder.String {
+			out = append(out, planItem{field: f.At.String(), code: f.Value.Text, rule: f.Rule, hosts: toInt(f.Hosts)})
 		}
 	}
-	switch val := v.(type) {
-	case map[string]any:
-		for _, p := range sch.Properties {
-			pv, ok := val[p.Name]
-			if !ok || p.Schema == nil {
-				continue
-			}
-			field := joinField(path, p.Name)
-			if rule, ok := p.Schema.Extensions["x-catalog"].(string); ok {
-				if code, ok := pv.(string); ok && !seen[field] {
-					seen[field] = true
-					*out = append(*out, planItem{field: field, code: code, rule: rule, hosts: toInt(val["hosts"])})
-				}
-			}
-			collect(p.Schema, pv, field, depth+1, seen, out)
-		}
-	case []any:
-		for i, e := range val {
-			collect(sch.Items, e, fmt.Sprintf("%s[%d]", path, i), depth+1, seen, out)
-		}
-	}
+	return out
 }
 
 // toInt reads a JSON number as JSON Schema integers are read: 18, 18.0 and
 // 1.8e1 are all 18. Anything else is 0 (the validator has judged it already).
-func toInt(v any) int64 {
-	n, ok := v.(json.Number)
-	if !ok {
+func toInt(v jsonorder.Value) int64 {
+	if v.Kind != jsonorder.Number {
 		return 0
 	}
-	f, err := strconv.ParseFloat(string(n), 64)
+	f, err := strconv.ParseFloat(v.Text, 64)
 	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 		return 0
 	}
@@ -276,7 +196,7 @@ func (s *Server) catalogRules(items []planItem) *invalid {
 			return &invalid{field: it.field, text: fmt.Sprintf("%q is a base plan; this endpoint adds add-on plans only", it.code)}
 		}
 		if s.fault != faultAcceptUnknownPlan {
-			if it.rule == catalogAddon {
+			if it.rule == spec.CatalogAddon {
 				if !known {
 					return &invalid{field: it.field, text: fmt.Sprintf("%s is not an add-on plan code of the catalog", quoteShort(it.code))}
 				}
@@ -291,9 +211,6 @@ func (s *Server) catalogRules(items []planItem) *invalid {
 	}
 	return nil
 }
-
-// catalogAddon is the x-catalog value meaning "any non-base catalog code".
-const catalogAddon = "addon"
 
 // pickProblem chooses the validator problem to name in the 400 message: the
 // deepest one at a field the body has (a wrong value beats a "branch did not

@@ -17,7 +17,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,7 +79,7 @@ type Server struct {
 	pathHint  string   // the path template for messages, e.g. /accounts/<accountId>/plans/addons
 	prefixes  []string // base paths of the spec's servers, e.g. "/v2"
 
-	rows        map[string]spec.ErrorRow
+	roomsAddon  string // the code the rooms_base row applies to
 	catalog     map[string]spec.Plan
 	catalogList []spec.Plan
 	places      map[string]place    // by code
@@ -92,28 +91,14 @@ type Server struct {
 	accounts map[string]*account // keys fixed after New; contents guarded by mu
 }
 
-// Row ids of the error matrix (x-error-codes), and "route".
-const (
-	checkRoute          = "route"
-	rowVolumeLicense    = "volume_license"
-	rowSelfPay          = "self_pay"
-	rowFreePlan         = "free_plan"
-	rowRoomsBase        = "rooms_base"
-	rowAlreadyHas       = "already_has"
-	rowInvalidBody      = "invalid_body"
-	rowInvalidToken     = "invalid_token"
-	rowTokenExpired     = "token_expired" // answered only to expired OAuth tokens
-	rowUserMissing      = "user_missing"
-	rowAccountMissing   = "account_missing"
-	rowBodyTooLarge     = "body_too_large"
-	rowUnsupportedMedia = "unsupported_media_type"
-	rowRateLimited      = "rate_limited"
-)
-
-// placeholders the mock knows how to fill.
+// knownPlaceholders are the message placeholders the mock knows how to fill.
 var knownPlaceholders = map[string]bool{"planCode": true, "subAccountId": true, "detail": true}
 
-var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+// servedRows are the error rows the mock answers whatever its Config;
+// token_expired is needed only with Config.OAuth.
+var servedRows = []string{spec.RowVolumeLicense, spec.RowSelfPay, spec.RowFreePlan, spec.RowRoomsBase, spec.RowAlreadyHas,
+	spec.RowInvalidBody, spec.RowInvalidToken, spec.RowUserMissing, spec.RowAccountMissing, spec.RowBodyTooLarge,
+	spec.RowUnsupportedMedia, spec.RowRateLimited}
 
 // New builds a Server. It fails when the spec lacks something the mock
 // derives from it, when the fault is unknown, or when the fixtures do not fit
@@ -173,8 +158,8 @@ func New(cfg Config) (*Server, error) {
 		if s.oauth, err = newIssuer(*cfg.OAuth); err != nil {
 			return nil, err
 		}
-		if _, ok := s.rows[rowTokenExpired]; !ok {
-			return nil, fmt.Errorf("mock: the spec's error matrix lacks row %s, which expired OAuth tokens answer", rowTokenExpired)
+		if _, ok := s.op.Row(spec.RowTokenExpired); !ok {
+			return nil, fmt.Errorf("mock: the spec's error matrix lacks row %s, which expired OAuth tokens answer", spec.RowTokenExpired)
 		}
 		if _, clash := s.matchPath(&url.URL{Path: s.oauth.path}); clash {
 			return nil, fmt.Errorf("mock: oauth path %s is a path of the operation", s.oauth.path)
@@ -216,18 +201,15 @@ func (s *Server) derive() error {
 		}
 	}
 
-	s.rows = map[string]spec.ErrorRow{}
 	for _, r := range op.Errors {
-		for _, m := range placeholderRE.FindAllStringSubmatch(r.Message, -1) {
-			if !knownPlaceholders[m[1]] {
-				return fmt.Errorf("mock: error row %s: unknown placeholder {%s}", r.ID, m[1])
+		for _, name := range spec.Placeholders(r.Message) {
+			if !knownPlaceholders[name] {
+				return fmt.Errorf("mock: error row %s: unknown placeholder {%s}", r.ID, name)
 			}
 		}
-		s.rows[r.ID] = r
 	}
-	for _, id := range []string{rowVolumeLicense, rowSelfPay, rowFreePlan, rowRoomsBase, rowAlreadyHas, rowInvalidBody,
-		rowInvalidToken, rowUserMissing, rowAccountMissing, rowBodyTooLarge, rowUnsupportedMedia, rowRateLimited} {
-		if _, ok := s.rows[id]; !ok {
+	for _, id := range servedRows {
+		if _, ok := op.Row(id); !ok {
 			return fmt.Errorf("mock: the spec's error matrix lacks row %s", id)
 		}
 	}
@@ -251,69 +233,53 @@ func (s *Server) derive() error {
 		s.places[p.Code] = pl
 	}
 	s.slotCodes = slotCodesOf(op.Catalog)
-	if err := s.checkCatalogRules(s.reqSchema, 0); err != nil {
-		return err
+	rooms, ok := op.RoomsAddon()
+	if !ok {
+		return fmt.Errorf("mock: the spec's rooms_base row names no single plan (its plans key)")
 	}
+	s.roomsAddon = rooms.Code
 
 	s.checks = map[string]func(*exchange) *answer{
-		rowBodyTooLarge:     s.checkBodySize,
-		checkRoute:          s.checkRoute,
-		rowRateLimited:      s.checkRate,
-		rowInvalidToken:     s.checkToken,
-		rowUserMissing:      s.checkUser,
-		rowAccountMissing:   s.checkAccount,
-		rowUnsupportedMedia: s.checkMediaType,
-		rowInvalidBody:      s.checkBody,
-		rowVolumeLicense:    s.checkVolumeLicense,
-		rowSelfPay:          s.checkSelfPay,
-		rowFreePlan:         s.checkFreePlan,
-		rowRoomsBase:        s.checkRoomsBase,
-		rowAlreadyHas:       s.checkAlreadyHas,
+		spec.RowBodyTooLarge:     s.checkBodySize,
+		spec.CheckRoute:          s.checkRoute,
+		spec.RowRateLimited:      s.checkRate,
+		spec.RowInvalidToken:     s.checkToken,
+		spec.RowUserMissing:      s.checkUser,
+		spec.RowAccountMissing:   s.checkAccount,
+		spec.RowUnsupportedMedia: s.checkMediaType,
+		spec.RowInvalidBody:      s.checkBody,
+		spec.RowVolumeLicense:    s.checkVolumeLicense,
+		spec.RowSelfPay:          s.checkSelfPay,
+		spec.RowFreePlan:         s.checkFreePlan,
+		spec.RowRoomsBase:        s.checkRoomsBase,
+		spec.RowAlreadyHas:       s.checkAlreadyHas,
 	}
-	return s.deriveOrder(op.CheckOrder)
+	return s.deriveOrder(op.FullCheckOrder)
 }
 
-// deriveOrder takes x-check-order and places the two checks it leaves out by
-// design: body_too_large first (413 "whatever else is wrong") and
-// rate_limited right after the route.
-func (s *Server) deriveOrder(given []string) error {
-	if len(given) == 0 {
+// deriveOrder takes the spec's full check order (x-check-order with the
+// rows x-check-placement places) and makes sure it holds every check of
+// the mock and no other (the loader has made sure none is there twice).
+func (s *Server) deriveOrder(full []string) error {
+	if len(full) == 0 {
 		return fmt.Errorf("mock: operation %s has no x-check-order", s.op.ID)
 	}
-	has := map[string]bool{}
-	for _, id := range given {
+	for _, id := range full {
 		if _, ok := s.checks[id]; !ok {
-			return fmt.Errorf("mock: x-check-order names %q, a check the mock does not know", id)
-		}
-		if has[id] {
-			return fmt.Errorf("mock: x-check-order names %q twice", id)
-		}
-		has[id] = true
-	}
-	var order []string
-	if !has[rowBodyTooLarge] {
-		order = append(order, rowBodyTooLarge)
-	}
-	for _, id := range given {
-		order = append(order, id)
-		if id == checkRoute && !has[rowRateLimited] {
-			order = append(order, rowRateLimited)
+			return fmt.Errorf("mock: the spec's check order names %q, a check the mock does not know", id)
 		}
 	}
 	for id := range s.checks {
-		found := false
-		for _, o := range order {
-			found = found || o == id
-		}
-		if !found {
-			return fmt.Errorf("mock: x-check-order lacks %q", id)
+		if !slices.Contains(full, id) {
+			return fmt.Errorf("mock: the spec's check order (x-check-order, x-check-placement) lacks %q", id)
 		}
 	}
+	order := slices.Clone(full)
 	if s.fault == faultBodyBeforeAccount {
-		swap(order, rowAccountMissing, rowInvalidBody)
+		swap(order, spec.RowAccountMissing, spec.RowInvalidBody)
 	}
 	if s.fault == faultLateSizeCheck {
-		order = moveBefore(order, rowBodyTooLarge, rowInvalidBody)
+		order = moveBefore(order, spec.RowBodyTooLarge, spec.RowInvalidBody)
 	}
 	s.order = order
 	return nil
@@ -351,30 +317,6 @@ func moveBefore(order []string, id, anchor string) []string {
 		out = append(out, o)
 	}
 	return out
-}
-
-// checkCatalogRules makes sure every x-catalog value is "addon" or a place
-// of the catalog.
-func (s *Server) checkCatalogRules(sch *spec.Schema, depth int) error {
-	if sch == nil || depth > maxSchemaDepth {
-		return nil
-	}
-	if v, ok := sch.Extensions["x-catalog"]; ok {
-		rule, isString := v.(string)
-		if !isString || (rule != catalogAddon && len(s.slotCodes[rule]) == 0) {
-			return fmt.Errorf("mock: x-catalog %v is neither %q nor a catalog place", v, catalogAddon)
-		}
-	}
-	kids := append(append(append([]*spec.Schema{sch.Items}, sch.AllOf...), sch.OneOf...), sch.AnyOf...)
-	for _, p := range sch.Properties {
-		kids = append(kids, p.Schema)
-	}
-	for _, k := range kids {
-		if err := s.checkCatalogRules(k, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func responseSchema(op *spec.Operation, status int) *spec.Schema {
@@ -501,7 +443,7 @@ func (s *Server) checkBodySize(x *exchange) *answer {
 		limit = MaxBody / 2
 	}
 	if len(x.body) > limit {
-		return s.row(rowBodyTooLarge, map[string]string{"detail": fmt.Sprintf("The request body is over %d bytes (1 MiB).", MaxBody)})
+		return s.row(spec.RowBodyTooLarge, map[string]string{"detail": fmt.Sprintf("The request body is over %d bytes (1 MiB).", MaxBody)})
 	}
 	return nil
 }
@@ -600,7 +542,7 @@ func (s *Server) checkRate(x *exchange) *answer {
 func (s *Server) rateLimited(retry int) *answer {
 	// The seconds are in Retry-After only, so that the message is the same
 	// whenever in the window the limit is met (golden files keep it).
-	a := s.row(rowRateLimited, map[string]string{"detail": "Too many requests; retry after the seconds in Retry-After."})
+	a := s.row(spec.RowRateLimited, map[string]string{"detail": "Too many requests; retry after the seconds in Retry-After."})
 	if s.fault != faultRateLimitNoRetryAfter {
 		a.header = http.Header{"Retry-After": {strconv.Itoa(retry)}}
 	}
@@ -649,16 +591,16 @@ func (s *Server) checkToken(x *exchange) *answer {
 			return nil
 		}
 		if expired {
-			return s.row(rowTokenExpired, nil)
+			return s.row(spec.RowTokenExpired, nil)
 		}
-		return s.row(rowInvalidToken, nil)
+		return s.row(spec.RowInvalidToken, nil)
 	}
 	return nil
 }
 
 func (s *Server) checkUser(x *exchange) *answer {
 	if x.role == roleUnknownUser {
-		return s.row(rowUserMissing, nil)
+		return s.row(spec.RowUserMissing, nil)
 	}
 	return nil
 }
@@ -667,7 +609,7 @@ func (s *Server) checkAccount(x *exchange) *answer {
 	if s.account(x) != nil {
 		return nil
 	}
-	return s.row(rowAccountMissing, map[string]string{"subAccountId": x.accountID})
+	return s.row(spec.RowAccountMissing, map[string]string{"subAccountId": x.accountID})
 }
 
 // account is the exchange's sub account, nil when there is none. Checks that
@@ -703,7 +645,7 @@ func (s *Server) checkMediaType(x *exchange) *answer {
 	if ct == "" {
 		detail = fmt.Sprintf("Content-Type is missing; send %s.", s.mediaType)
 	}
-	return s.row(rowUnsupportedMedia, map[string]string{"detail": detail})
+	return s.row(spec.RowUnsupportedMedia, map[string]string{"detail": detail})
 }
 
 func (s *Server) checkBody(x *exchange) *answer {
@@ -715,7 +657,7 @@ func (s *Server) checkBody(x *exchange) *answer {
 	if s.fault == faultServerError && (bad.field == "type" || strings.HasSuffix(bad.field, ".type")) {
 		return s.errorAnswer(http.StatusInternalServerError, http.StatusInternalServerError, "Internal error.")
 	}
-	a := s.row(rowInvalidBody, map[string]string{"detail": cut(detail, maxDetail)})
+	a := s.row(spec.RowInvalidBody, map[string]string{"detail": cut(detail, maxDetail)})
 	if s.fault == faultUndocumentedStatus {
 		a.status = http.StatusUnprocessableEntity
 	}
@@ -728,20 +670,20 @@ func (s *Server) judgeBody(x *exchange) *invalid {
 	if x.readErr != nil {
 		return &invalid{text: "The request body could not be read."}
 	}
-	body, bad := decodeStrict(x.body, s.fault == faultAcceptDuplicateKey)
+	tree, body, bad := decodeStrict(x.body, s.fault == faultAcceptDuplicateKey)
 	if bad != nil {
 		return bad
 	}
 	raw := x.body
 	switch s.fault {
 	case faultAcceptBadDate, faultAcceptZeroHosts, faultAcceptUnknownProperty, faultAcceptDuplicateKey, faultAcceptHostsOverMax:
-		relaxed, _ := decodeStrict(x.body, true)
+		_, relaxed, _ := decodeStrict(x.body, true)
 		if raw, bad = marshalBody(s.relax(s.reqSchema, relaxed, 0, false)); bad != nil {
 			return bad
 		}
 	case faultPhoneFormDates:
 		if _, phone := body["plan_details"]; phone {
-			relaxed, _ := decodeStrict(x.body, true)
+			_, relaxed, _ := decodeStrict(x.body, true)
 			delete(relaxed, "service_effective_date")
 			delete(relaxed, "paid_period_start_date")
 			if raw, bad = marshalBody(relaxed); bad != nil {
@@ -764,8 +706,7 @@ func (s *Server) judgeBody(x *exchange) *invalid {
 		}
 		return &invalid{text: "Invalid request body: " + strings.TrimPrefix(p.Message, "body: ")}
 	}
-	var items []planItem
-	collect(s.reqSchema, body, "", 0, map[string]bool{}, &items)
+	items := s.planItems(tree)
 	if s.fault == faultCodesIgnoreCase {
 		s.foldCodes(items)
 	}
@@ -801,21 +742,21 @@ func marshalBody(v any) ([]byte, *invalid) {
 
 func (s *Server) checkVolumeLicense(x *exchange) *answer {
 	if x.role == roleVolumeLicense && s.fault != faultIgnoreVolumeLicense {
-		return s.row(rowVolumeLicense, nil)
+		return s.row(spec.RowVolumeLicense, nil)
 	}
 	return nil
 }
 
 func (s *Server) checkSelfPay(x *exchange) *answer {
 	if a := s.account(x); a != nil && a.kind == kindSelfPay && s.fault != faultIgnoreSelfPay {
-		return s.row(rowSelfPay, nil)
+		return s.row(spec.RowSelfPay, nil)
 	}
 	return nil
 }
 
 func (s *Server) checkFreePlan(x *exchange) *answer {
 	if a := s.account(x); a != nil && a.kind == kindFree && s.fault != faultIgnoreFreePlan {
-		return s.row(rowFreePlan, nil)
+		return s.row(spec.RowFreePlan, nil)
 	}
 	return nil
 }
@@ -826,8 +767,8 @@ func (s *Server) checkRoomsBase(x *exchange) *answer {
 	}
 	a := s.lock(x)
 	for _, it := range x.items {
-		if a != nil && it.code == roomsAddon && s.holdsForeignBase(a, it.code) {
-			return s.row(rowRoomsBase, nil)
+		if a != nil && it.code == s.roomsAddon && s.holdsForeignBase(a, it.code) {
+			return s.row(spec.RowRoomsBase, nil)
 		}
 	}
 	return nil
@@ -837,7 +778,7 @@ func (s *Server) checkAlreadyHas(x *exchange) *answer {
 	a := s.lock(x)
 	for _, it := range x.items {
 		if a != nil && a.held[it.code] {
-			return s.row(rowAlreadyHas, map[string]string{"planCode": it.code})
+			return s.row(spec.RowAlreadyHas, map[string]string{"planCode": it.code})
 		}
 	}
 	return nil
@@ -868,7 +809,7 @@ func (s *Server) add(x *exchange) *answer {
 		}
 	}
 	if s.fault == faultDropRoomsBasePlan && a.kind == kindRoomsBase {
-		if pl, ok := s.places[roomsAddon]; ok && s.holdsForeignBase(&account{plans: after}, roomsAddon) {
+		if pl, ok := s.places[s.roomsAddon]; ok && s.holdsForeignBase(&account{plans: after}, s.roomsAddon) {
 			parent := after
 			for _, k := range pl.keys[:len(pl.keys)-1] {
 				parent, _ = parent[k].(map[string]any)
@@ -924,24 +865,27 @@ func hostsAsStrings(v any) any {
 
 // row answers an error row of the matrix with its placeholders filled.
 func (s *Server) row(id string, vars map[string]string) *answer {
-	r := s.rows[id]
+	r, _ := s.op.Row(id) // New made sure the mock's rows are there
 	status, code, msg := r.Status, r.Code, r.Message
 	switch {
-	case s.fault == faultWrongErrorCode && id == rowAccountMissing:
+	case s.fault == faultWrongErrorCode && id == spec.RowAccountMissing:
 		code = 2002
-	case s.fault == faultWrongStatus && id == rowAccountMissing:
+	case s.fault == faultWrongStatus && id == spec.RowAccountMissing:
 		status = http.StatusBadRequest
-	case s.fault == faultWrongMessage && id == rowSelfPay:
+	case s.fault == faultWrongMessage && id == spec.RowSelfPay:
 		msg = "This sub account pays its own bills."
 	}
 	if s.fault != faultUnfilledMessage {
-		msg = placeholderRE.ReplaceAllStringFunc(msg, func(m string) string {
-			v := vars[m[1:len(m)-1]]
-			if v == "" && m == "{detail}" {
-				v = "The request is invalid."
-			}
-			return v
-		})
+		// Every placeholder is filled (New allows only known ones): what
+		// the caller has, else empty, else for {detail} a plain sentence.
+		fill := spec.Fill{}
+		for name := range knownPlaceholders {
+			fill[name] = []string{vars[name]}
+		}
+		if vars["detail"] == "" {
+			fill["detail"] = []string{"The request is invalid."}
+		}
+		msg = spec.FillMessage(msg, fill)
 	}
 	return s.errorAnswer(status, code, msg)
 }

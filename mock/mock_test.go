@@ -294,8 +294,8 @@ func TestNewRejectsSpecsItCannotServe(t *testing.T) {
 		{"row missing", "rooms_base", "rooms_based", "lacks row rooms_base"},
 		{"check missing", "        - self_pay\n        - free_plan", "        - free_plan", `lacks "self_pay"`},
 		{"unknown placeholder", "already has an additional plan: {planCode}.", "already has an additional plan: {plan}.", "unknown placeholder {plan}"},
-		{"bad x-catalog", "x-catalog: addon", "x-catalog: plan_nowhere", "x-catalog plan_nowhere"},
-		{"no rooms add-on", "{code: zroom_monthly, place: plan_zoom_rooms}", "{code: zroom_yearly, place: plan_zoom_rooms}", "lacks zroom_monthly"},
+		{"check not placed", "        - id: rate_limited\n          after: route\n", "", `lacks "rate_limited"`},
+		{"no rooms add-on", "              plans: [zroom_monthly]\n", "", "rooms_base row names no single plan"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,10 +8,6 @@ import (
 	"github.com/addons-contract/contract/spec"
 )
 
-// roomsAddon is the one code the rooms_base row applies to (the spec (spec/addons.yaml): "Zoom
-// Rooms base plan, only for zroom_monthly").
-const roomsAddon = "zroom_monthly"
-
 // roomsBaseType is the plan type the rooms_base account holds at the Zoom Rooms
 // place: a base plan, deliberately not a catalog code.
 const roomsBaseType = "zroom_base_annual"
@@ -213,12 +209,9 @@ func (s *Server) initialAccounts(fx fixtures.Fixtures) (map[string]*account, err
 		a.held = map[string]bool{}
 	}
 
-	rooms, ok := s.places[roomsAddon]
-	if !ok {
-		return nil, fmt.Errorf("mock: the catalog lacks %s, which the rooms_base row is about", roomsAddon)
-	}
+	rooms := s.places[s.roomsAddon] // a catalog code: the loader checks the row's plans
 	if rooms.kind != placeObject {
-		return nil, fmt.Errorf("mock: the place of %s must be an object", roomsAddon)
+		return nil, fmt.Errorf("mock: the place of %s must be an object", s.roomsAddon)
 	}
 	put(accounts[fx.Accounts.RoomsBase].plans, rooms, roomsBaseType, 10)
 

@@ -3,22 +3,34 @@ package spec
 // Operation is one OpenAPI operation as the rest of the project sees it:
 // plain Go values, no libopenapi types.
 type Operation struct {
-	ID          string   // operationId
-	Method      string   // upper case, e.g. "POST"
-	Path        string   // path template, e.g. "/accounts/{accountId}/plans/addons"
-	Summary     string   //
-	Tags        []string //
-	Servers     []string // server URLs, operation level first, then document level
-	Parameters  []Parameter
-	Body        *Body       // nil when the operation takes no request body
-	Responses   []*Response // in document order
-	Security    []SecurityRequirement
-	Extensions  map[string]any // the operation's own x- extensions, decoded (e.g. x-rate-limit-label)
-	Errors      []ErrorRow     // the error matrix, gathered from every response's x-error-codes
-	Catalog     []Plan         // from the operation's x-plan-catalog; empty when absent
-	CheckOrder  []string       // from x-check-order: the order in which the server's checks run, first failing one answers (row ids, plus "route")
-	Assumptions []Assumption   // every x-assumption note in the operation and what it references
-	Source      string         // file name the document came from (for messages)
+	ID         string   // operationId
+	Method     string   // upper case, e.g. "POST"
+	Path       string   // path template, e.g. "/accounts/{accountId}/plans/addons"
+	Summary    string   //
+	Tags       []string //
+	Servers    []string // server URLs, operation level first, then document level
+	Parameters []Parameter
+	Body       *Body       // nil when the operation takes no request body
+	Responses  []*Response // in document order
+	Security   []SecurityRequirement
+	Extensions map[string]any // the operation's own x- extensions, decoded (e.g. x-rate-limit-label)
+	Errors     []ErrorRow     // the error matrix, gathered from every response's x-error-codes
+	Catalog    []Plan         // from the operation's x-plan-catalog; empty when absent
+	CheckOrder []string       // from x-check-order: the order in which the server's checks run, first failing one answers (row ids, plus "route")
+	// FullCheckOrder is CheckOrder with the rows x-check-placement places
+	// (body_too_large, rate_limited): the order a server following the
+	// document runs every check in. The placed rows' places are the
+	// project's choice, not judged: they are in FullCheckOrder only.
+	FullCheckOrder []string
+	// CatalogFields are the request body fields that carry plan codes (the
+	// body schema's x-catalog markers), in schema order.
+	CatalogFields []CatalogField
+	// RowPlans holds, by row id, the only catalog codes a row applies to
+	// (the row's "plans" key): rooms_base lists zroom_monthly. Rows
+	// without the key apply to any code and have no entry.
+	RowPlans    map[string][]string
+	Assumptions []Assumption // every x-assumption note in the operation and what it references
+	Source      string       // file name the document came from (for messages)
 }
 
 // Parameter is one path, query, header or cookie parameter.

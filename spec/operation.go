@@ -14,9 +14,16 @@ import (
 // builder converts libopenapi's model into ours and collects every problem
 // it finds, each naming the file, the line and the JSON pointer.
 type builder struct {
-	d    *Document
-	memo map[string]*Schema // converted $ref targets, by reference: cycles become pointer cycles
-	errs []string
+	d     *Document
+	memo  map[string]*Schema // converted $ref targets, by reference: cycles become pointer cycles
+	marks map[*Schema]mark   // where each schema's x-catalog is written, for messages
+	errs  []string
+}
+
+// mark is where an extension is written: its value node and JSON pointer.
+type mark struct {
+	node *yaml.Node
+	ptr  string
 }
 
 func (b *builder) fail(n *yaml.Node, ptr, format string, args ...any) {
@@ -30,7 +37,7 @@ func (b *builder) fail(n *yaml.Node, ptr, format string, args ...any) {
 // buildOperations converts every operation of the document and indexes them
 // by operationId.
 func (d *Document) buildOperations() error {
-	b := &builder{d: d, memo: map[string]*Schema{}}
+	b := &builder{d: d, memo: map[string]*Schema{}, marks: map[*Schema]mark{}}
 	if d.model.Paths != nil {
 		for path, item := range d.model.Paths.PathItems.FromOldest() {
 			if item == nil {
@@ -104,9 +111,11 @@ func (b *builder) operation(path string, item *v3.PathItem, method string, lop *
 	op.Responses = b.responses(ptr, raw, lop.Responses)
 	op.Security = b.security(ptr, raw, lop)
 	op.Extensions = b.extensions(ptr, lop.Extensions)
-	op.Errors = b.errorRows(ptr, op)
 	op.Catalog = b.catalog(ptr, raw, op)
+	op.CatalogFields = b.catalogFields(op)
+	op.Errors = b.errorRows(ptr, op)
 	op.CheckOrder = b.checkOrder(ptr, raw, op)
+	op.FullCheckOrder = b.placements(ptr, raw, op)
 	op.Assumptions = b.assumptions(path, method)
 	return op
 }

@@ -148,6 +148,10 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 		out.Examples = append(out.Examples, v)
 	}
 	out.Extensions = b.extensions(where, s.Extensions)
+	if _, ok := out.Extensions[extSchemaCatalog]; ok {
+		n := s.Extensions.GetOrZero(extSchemaCatalog)
+		b.marks[out] = mark{node: n, ptr: where + "/" + extSchemaCatalog}
+	}
 }
 
 // Property returns the named property of s, looking through allOf members

@@ -13,15 +13,17 @@ import (
 // a malformed table is reported with its file, line and JSON pointer instead
 // of surfacing later as a puzzling test result.
 const (
-	extErrorCodes = "x-error-codes"  // on a response: the error matrix rows it carries
-	extCatalog    = "x-plan-catalog" // on the operation: plan code -> place in the 2xx body
-	extCheckOrder = "x-check-order"  // on the operation: the order of the server's checks
-	extAssumption = "x-assumption"   // anywhere: a fact the spec adds beyond its sources
+	extErrorCodes = "x-error-codes"     // on a response: the error matrix rows it carries
+	extCatalog    = "x-plan-catalog"    // on the operation: plan code -> place in the 2xx body
+	extCheckOrder = "x-check-order"     // on the operation: the order of the server's checks
+	extAssumption = "x-assumption"      // anywhere: a fact the spec adds beyond its sources
+	extPlacement  = "x-check-placement" // on the operation: where rows x-check-order leaves out run
 )
 
 var (
-	errorRowKeys = []string{"id", "code", "message", "when", extAssumption}
-	catalogKeys  = []string{"code", "place", "base"}
+	errorRowKeys  = []string{"id", "code", "message", "when", "plans", extAssumption}
+	catalogKeys   = []string{"code", "place", "base"}
+	placementKeys = []string{"id", "before", "after"}
 )
 
 // tableRow is one well-formed entry of an x- table, with its JSON pointer.
@@ -108,15 +110,48 @@ func (b *builder) errorRows(ptr string, op *Operation) []ErrorRow {
 			if !ok1 || !ok2 || !ok3 || !ok4 {
 				continue
 			}
+			plans, ok5 := b.rowPlans(row, at, op)
+			if !ok5 {
+				continue
+			}
 			if first, dup := seen[id]; dup {
 				b.fail(row, at, "duplicate row id %q (first at %s)", id, first)
 				continue
 			}
 			seen[id] = at
+			if plans != nil {
+				if op.RowPlans == nil {
+					op.RowPlans = map[string][]string{}
+				}
+				op.RowPlans[id] = plans
+			}
 			out = append(out, ErrorRow{ID: id, Status: r.Status, Code: code, Message: msg, When: when, Assumption: note})
 		}
 	}
 	return out
+}
+
+// rowPlans reads a row's optional "plans": add-on codes of the operation's
+// catalog (already read) the row applies to.
+func (b *builder) rowPlans(row *yaml.Node, at string, op *Operation) ([]string, bool) {
+	_, seq := mapValue(row, "plans")
+	if seq == nil {
+		return nil, true
+	}
+	if seq.Kind != yaml.SequenceNode || len(seq.Content) == 0 {
+		b.fail(seq, at+"/plans", "want a non-empty list of plan codes")
+		return nil, false
+	}
+	var out []string
+	for i, n := range seq.Content {
+		p, ok := op.Plan(n.Value)
+		if n.Kind != yaml.ScalarNode || !ok || p.Base {
+			b.fail(n, fmt.Sprintf("%s/plans/%d", at, i), "%q is not an add-on code of x-plan-catalog", n.Value)
+			return nil, false
+		}
+		out = append(out, p.Code)
+	}
+	return out, true
 }
 
 // catalog reads x-plan-catalog and computes each plan's Hosts flag from the
@@ -232,6 +267,68 @@ func (b *builder) checkOrder(ptr string, raw *yaml.Node, op *Operation) []string
 		out = append(out, n.Value)
 	}
 	return out
+}
+
+// placements reads x-check-placement, a list of {id, before|after} naming
+// error rows x-check-order leaves out and the entry of x-check-order they
+// run just before or after, and returns the full order. Rows placed at the
+// same entry keep the table's order.
+func (b *builder) placements(ptr string, raw *yaml.Node, op *Operation) []string {
+	_, seq := mapValue(raw, extPlacement)
+	if seq == nil {
+		return append([]string(nil), op.CheckOrder...)
+	}
+	where := ptr + "/" + extPlacement
+	if op.CheckOrder == nil {
+		b.fail(seq, where, "x-check-placement needs an x-check-order to place rows in")
+		return nil
+	}
+	before, after := map[string][]string{}, map[string][]string{}
+	placed := map[string]bool{}
+	for _, e := range b.table(seq, where, placementKeys, []string{"id"}) {
+		id, anchor, isBefore, ok := b.placement(e, op, placed)
+		if !ok {
+			continue
+		}
+		placed[id] = true
+		if isBefore {
+			before[anchor] = append(before[anchor], id)
+		} else {
+			after[anchor] = append(after[anchor], id)
+		}
+	}
+	var out []string
+	for _, id := range op.CheckOrder {
+		out = append(append(append(out, before[id]...), id), after[id]...)
+	}
+	return out
+}
+
+// placement checks one x-check-placement entry: a row id in neither
+// x-check-order nor an earlier entry, and exactly one of before and after,
+// naming an entry of x-check-order.
+func (b *builder) placement(e tableRow, op *Operation, placed map[string]bool) (id, anchor string, isBefore, ok bool) {
+	row, at := e.row, e.at
+	id, ok1 := b.str(row, at, "id", false)
+	bef, ok2 := b.str(row, at, "before", true)
+	aft, ok3 := b.str(row, at, "after", true)
+	if !ok1 || !ok2 || !ok3 {
+		return "", "", false, false
+	}
+	_, known := op.Row(id)
+	switch {
+	case !known:
+		b.fail(row, at, "%q is not an x-error-codes row id", id)
+	case slices.Contains(op.CheckOrder, id) || placed[id]:
+		b.fail(row, at, "%q is placed already (x-check-order or an earlier entry)", id)
+	case (bef == "") == (aft == ""):
+		b.fail(row, at, "want exactly one of \"before\" and \"after\"")
+	case !slices.Contains(op.CheckOrder, bef+aft):
+		b.fail(row, at, "%q is not an entry of x-check-order", bef+aft)
+	default:
+		return id, bef + aft, bef != "", true
+	}
+	return "", "", false, false
 }
 
 // httpMethods are the keys of a path item that hold operations.
