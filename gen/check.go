@@ -349,12 +349,21 @@ func checkNumber(s *spec.Schema, lit string) bool {
 			return false
 		}
 	}
-	if lo, hi, ok := intFormat(s.Format); ok {
-		if !r.IsInt() || r.Num().Cmp(big.NewInt(lo)) < 0 || r.Num().Cmp(big.NewInt(hi)) > 0 {
-			return false
-		}
+	if lo, hi, ok := intFormat(s.Format); ok && !wholeIn(lit, lo, hi) {
+		return false
 	}
 	return true
+}
+
+// wholeIn reports whether the literal, as a float64, is a whole number from
+// lo to hi. The validator's int32/int64 check compares the float64 itself,
+// where its other keywords compare the float64's shortest decimal form: so
+// -2^63-1 passes int64 (it rounds to -2^63) although its shortest form,
+// -9223372036854776000, is below -2^63. hi+1 stays exact as a float64
+// where hi itself would round up.
+func wholeIn(lit string, lo, hi int64) bool {
+	f, err := strconv.ParseFloat(lit, 64)
+	return err == nil && f == math.Trunc(f) && f >= float64(lo) && f < float64(hi)+1
 }
 
 // intFormat gives the range of the OpenAPI integer formats the validator asserts.
