@@ -182,6 +182,7 @@ func shortInt(lit string) bool {
 	return true
 }
 
+// decodeMembers is decodeValue for an object.
 func decodeMembers(v value) (value, bool, bool) {
 	dup := v.distinctNames() < len(v.members)
 	var ms []member
@@ -191,7 +192,7 @@ func decodeMembers(v value) (value, bool, bool) {
 			return v, false, false
 		}
 		if (ch || dup) && ms == nil {
-			ms = slices.Clone(v.members[:i])
+			ms = append(make([]member, 0, len(v.members)), v.members[:i]...)
 		}
 		if ms != nil {
 			ms = append(ms, member{m.name, x})

@@ -24,7 +24,7 @@ import (
 // oracleSchemas is how many random schemas the test draws; each is checked
 // against oracleValues values.
 const (
-	oracleSchemas = 300
+	oracleSchemas = 400
 	oracleValues  = 24
 )
 
