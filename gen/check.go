@@ -16,8 +16,11 @@ import (
 // The checker below is this package's own reading of a spec.Schema, used to
 // steer generation (a oneOf branch really is the only one matched, a mutation
 // really breaks the schema) and to re-check shrink steps without a validator.
-// The self-check tests hold it to libopenapi-validator: every valid case must
-// pass the real validator and every schema-layer case must fail it.
+// It answers as libopenapi-validator does (the validator spec.Validator wraps
+// is the reference): it reads a value as the validator decodes it, and an
+// OpenAPI 3.0 nullable as the validator rewrites it. The oracle test
+// (check_oracle_test.go) holds it to the validator on random schemas and
+// values; the self-check tests hold the generators to it on the spec's own.
 
 // maxCheckDepth bounds recursion through composition keywords, which do not
 // consume the value and can loop through a $ref cycle.
@@ -25,23 +28,18 @@ const maxCheckDepth = 256
 
 // conforms reports whether v is valid against s (nil s allows anything).
 func (g *Generator) conforms(s *spec.Schema, v value) bool {
-	return g.check(s, v, 0)
+	d, ok := decoded(v)
+	return ok && g.check(s, d, 0)
 }
 
 func (g *Generator) check(s *spec.Schema, v value, depth int) bool {
 	if s == nil {
 		return true
 	}
-	if depth > maxCheckDepth || v.kind == kindRaw {
+	if depth > maxCheckDepth {
 		return false
 	}
-	if !typeMatches(s, v) {
-		return false
-	}
-	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return fromGo(e, nil, nil).equal(v) }) {
-		return false
-	}
-	if s.HasConst && !fromGo(s.Const, nil, nil).equal(v) {
+	if !typeMatches(s, v) || !g.checkValues(s, v) {
 		return false
 	}
 	switch v.kind {
@@ -62,29 +60,156 @@ func (g *Generator) check(s *spec.Schema, v value, depth int) bool {
 			return false
 		}
 	}
-	for _, a := range s.AllOf {
-		if !g.check(a, v, depth+1) {
-			return false
-		}
+	if !g.checkComposition(s, v, depth) {
+		return false
+	}
+	return s.Not == nil || !g.check(s.Not, v, depth+1)
+}
+
+// checkValues applies enum and const. The validator adds null to the enum
+// of a 3.0 nullable schema.
+func (g *Generator) checkValues(s *spec.Schema, v value) bool {
+	if len(s.Enum) > 0 && !(v.kind == kindNull && nullableKeyword(s)) &&
+		!slices.ContainsFunc(s.Enum, func(e any) bool { return fromGo(e, nil, nil).equal(v) }) {
+		return false
+	}
+	return !s.HasConst || fromGo(s.Const, nil, nil).equal(v)
+}
+
+// checkComposition applies allOf, anyOf and oneOf. The validator compiles a
+// 3.0 nullable schema with an allOf as oneOf: [its own oneOf branches...,
+// {allOf: its allOf}, {type: null}], so there the allOf and null count as
+// two more oneOf branches: null whose allOf also allows null matches two
+// and fails, whatever nullable says.
+func (g *Generator) checkComposition(s *spec.Schema, v value, depth int) bool {
+	all := !slices.ContainsFunc(s.AllOf, func(a *spec.Schema) bool { return !g.check(a, v, depth+1) })
+	wrapped := len(s.AllOf) > 0 && nullableKeyword(s)
+	if !all && !wrapped {
+		return false
 	}
 	if len(s.AnyOf) > 0 && !slices.ContainsFunc(s.AnyOf, func(a *spec.Schema) bool { return g.check(a, v, depth+1) }) {
 		return false
 	}
-	if len(s.OneOf) > 0 {
-		n := 0
-		for _, a := range s.OneOf {
-			if g.check(a, v, depth+1) {
-				n++
+	if len(s.OneOf) == 0 && !wrapped {
+		return true
+	}
+	n := 0
+	for _, a := range s.OneOf {
+		if g.check(a, v, depth+1) {
+			n++
+		}
+	}
+	if wrapped && all {
+		n++
+	}
+	if wrapped && v.kind == kindNull {
+		n++
+	}
+	return n == 1
+}
+
+// nullableKeyword reports whether s has OpenAPI 3.0's nullable: true (the
+// loader also sets Nullable for a 3.1 "null" type, which the validator
+// does not rewrite; 3.1 documents cannot use the keyword itself).
+func nullableKeyword(s *spec.Schema) bool {
+	return s.Nullable && !slices.Contains(s.Types, "null")
+}
+
+// decoded is v as the validator sees it after encoding/json decoded the
+// body: every number rounded to a float64 (false when one is out of range,
+// which fails decoding), the last of repeated object keys winning.
+// Pre-encoded bytes cannot be read at all.
+func decoded(v value) (value, bool) {
+	d, _, ok := decodeValue(v)
+	return d, ok
+}
+
+// decodeValue is decoded, also saying whether anything changed: v itself comes
+// back when nothing did, which is the common case, so nothing is copied.
+func decodeValue(v value) (d value, changed, ok bool) {
+	switch v.kind {
+	case kindRaw:
+		return v, false, false
+	case kindNumber:
+		if shortInt(v.text) {
+			return v, false, true
+		}
+		f, err := strconv.ParseFloat(v.text, 64)
+		if err != nil {
+			return v, false, false
+		}
+		var buf [32]byte
+		if lit := strconv.AppendFloat(buf[:0], f, 'g', -1, 64); string(lit) != v.text {
+			if r, ok := ratOf(v.text); !ok || r.Cmp(ratFloat(f)) != 0 {
+				return number(string(lit)), true, true
 			}
 		}
-		if n != 1 {
+	case kindArray:
+		var items []value
+		for i, it := range v.items {
+			x, ch, ok := decodeValue(it)
+			if !ok {
+				return v, false, false
+			}
+			if ch && items == nil {
+				items = slices.Clone(v.items)
+			}
+			if items != nil {
+				items[i] = x
+			}
+		}
+		if items != nil {
+			return array(items...), true, true
+		}
+	case kindObject:
+		return decodeMembers(v)
+	}
+	return v, false, true
+}
+
+// shortInt reports whether lit is an integer of at most 15 digits, which a
+// float64 holds exactly: most numbers this package writes, checked fast.
+func shortInt(lit string) bool {
+	digits := strings.TrimPrefix(lit, "-")
+	if digits == "" || len(digits) > 15 {
+		return false
+	}
+	for i := range len(digits) {
+		if digits[i] < '0' || digits[i] > '9' {
 			return false
 		}
 	}
-	if s.Not != nil && g.check(s.Not, v, depth+1) {
-		return false
-	}
 	return true
+}
+
+// decodeMembers is decodeValue for an object.
+func decodeMembers(v value) (value, bool, bool) {
+	dup := v.distinctNames() < len(v.members)
+	var ms []member
+	for i, m := range v.members {
+		x, ch, ok := decodeValue(m.value)
+		if !ok {
+			return v, false, false
+		}
+		if (ch || dup) && ms == nil {
+			ms = append(make([]member, 0, len(v.members)), v.members[:i]...)
+		}
+		if ms != nil {
+			ms = append(ms, member{m.name, x})
+		}
+	}
+	if ms == nil {
+		return v, false, true
+	}
+	if dup {
+		// Keep each name's last member only, as a map decoding would.
+		for i := len(ms) - 1; i >= 0; i-- {
+			if slices.ContainsFunc(ms[i+1:], func(n member) bool { return n.name == ms[i].name }) {
+				ms = slices.Delete(ms, i, i+1)
+			}
+		}
+	}
+	return object(ms...), true, true
 }
 
 // typeMatches applies type and nullable. No types means any type.
@@ -127,8 +252,10 @@ func (g *Generator) checkString(s *spec.Schema, x string) bool {
 	return formatOK(s.Format, x)
 }
 
-// formatOK mirrors the validator's format assertions for the formats this
-// package generates or breaks on purpose; other formats pass.
+// formatOK mirrors the validator's format assertions for date, date-time
+// and time, the formats this package breaks on purpose. Other formats pass,
+// including ones the validator asserts (email, uuid, ipv4, ...): generation
+// writes those by construction (TestCheckerKnownGaps pins the gap).
 func formatOK(format, x string) bool {
 	switch format {
 	case "date":
@@ -244,12 +371,21 @@ func checkNumber(s *spec.Schema, lit string) bool {
 			return false
 		}
 	}
-	if lo, hi, ok := intFormat(s.Format); ok {
-		if !r.IsInt() || r.Num().Cmp(big.NewInt(lo)) < 0 || r.Num().Cmp(big.NewInt(hi)) > 0 {
-			return false
-		}
+	if lo, hi, ok := intFormat(s.Format); ok && !wholeIn(lit, lo, hi) {
+		return false
 	}
 	return true
+}
+
+// wholeIn reports whether the literal, as a float64, is a whole number from
+// lo to hi. The validator's int32/int64 check compares the float64 itself,
+// where its other keywords compare the float64's shortest decimal form: so
+// -2^63-1 passes int64 (it rounds to -2^63) although its shortest form,
+// -9223372036854776000, is below -2^63. hi+1 stays exact as a float64
+// where hi itself would round up.
+func wholeIn(lit string, lo, hi int64) bool {
+	f, err := strconv.ParseFloat(lit, 64)
+	return err == nil && f == math.Trunc(f) && f >= float64(lo) && f < float64(hi)+1
 }
 
 // intFormat gives the range of the OpenAPI integer formats the validator asserts.
