@@ -9,20 +9,24 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/contracttest"
+	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/mock"
 	"github.com/addons-contract/contract/spec"
 )
 
-// env is what every fuzz iteration shares: the spec, its validator, a
-// generator and one mock (its state grows over a fuzz run, which the
-// invariants below do not depend on).
+// env is what every fuzz iteration shares: the spec, its validator, the
+// decoder of fuzz arguments and one mock (its state grows over a fuzz run,
+// which the invariants below do not depend on).
 type env struct {
 	op  *spec.Operation
 	val *spec.Validator
-	gen *gen.Generator
-	fx  fixtures.Fixtures
+	// dec turns fuzz arguments into cases, as 'contract replay' turns the
+	// inputs in testdata/fuzz into cases (corpus.LoadCorpus).
+	dec *corpus.Decoder
 	srv http.Handler
 	// verdict judges bodies by the body rules, independently of the
 	// validator the mock uses (oracle_test.go).
@@ -33,29 +37,20 @@ type env struct {
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	doc, err := spec.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	op, err := doc.Operation(spec.AddonsOperationID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	val, err := doc.Validator()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	doc, op, val := contracttest.Addons(tb)
 	g, err := gen.New(op, gen.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	fx := fixtures.Default()
 	// No unknown_user limit: a long fuzz run would otherwise meet it and see
 	// only 429s for that token.
-	srv, err := mock.New(mock.Config{Doc: doc, UnknownUserLimit: -1})
+	srv, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx, UnknownUserLimit: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e := &env{op: op, val: val, gen: g, fx: fixtures.Default(), srv: srv, verdict: newOracle(op), rows: map[[2]int][]spec.ErrorRow{}}
+	e := &env{op: op, val: val, dec: &corpus.Decoder{Op: op, Gen: g, Fixtures: fx}, srv: srv,
+		verdict: newOracle(op), rows: map[[2]int][]spec.ErrorRow{}}
 	for _, r := range op.Errors {
 		k := [2]int{r.Status, r.Code}
 		e.rows[k] = append(e.rows[k], r)
@@ -63,28 +58,16 @@ func newEnv(tb testing.TB) *env {
 	return e
 }
 
-// roles picks a sub account and a token from a fuzzed byte, so the fuzzer
-// explores every role pairing without inventing ids.
-func (e *env) account(b byte) string {
-	a := e.fx.Accounts
-	ids := []string{a.Paid, a.Free, a.SelfPay, a.RoomsBase, a.HasAddon, a.Missing, ""}
-	return ids[int(b)%len(ids)]
-}
-
-func (e *env) token(b byte) string {
-	t := e.fx.Tokens
-	toks := []string{t.Master, t.VolumeLicense, t.UnknownUser, "not-a-fixture-token"}
-	return toks[int(b)%len(toks)]
-}
-
-// send posts body to the operation's path for account, as in-process call.
-func (e *env) send(t *testing.T, account, token, contentType string, body []byte) (*http.Request, *httptest.ResponseRecorder) {
+// send sends c to the mock as replay sends it, the request of its roles
+// (corpus.Decoder.Request), served in-process so that a panic fails the
+// fuzz target with its stack.
+func (e *env) send(t *testing.T, c *contract.Case) (*http.Request, *httptest.ResponseRecorder) {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "/accounts/"+account+"/plans/addons", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	req, err := e.dec.Request(c)
+	if err != nil {
+		t.Fatalf("case %s: %v", c.ID, err)
 	}
+	req.RequestURI = req.URL.RequestURI() // as a server sees it
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
 	return req, rec
@@ -156,10 +139,10 @@ func FuzzRawRequest(f *testing.F) {
 	f.Add(byte(1), byte(1), "text/plain", []byte(`{"type":"zwb_monthly","hosts":2}`))
 	f.Add(byte(6), byte(2), "", []byte(`{"type":`))
 	f.Fuzz(func(t *testing.T, accountRole, tokenRole byte, contentType string, body []byte) {
-		account, token := e.account(accountRole), e.token(tokenRole)
-		req, rec := e.send(t, account, token, contentType, body)
+		c := e.dec.RawRequest(accountRole, tokenRole, contentType, body)
+		req, rec := e.send(t, c)
 		e.invariants(t, req, rec, body)
-		if account == e.fx.Accounts.Paid && token == e.fx.Tokens.Master && contentType == "application/json" && len(body) <= mock.MaxBody {
+		if c.Req.Account == contract.AccountPaid && c.Req.Token == contract.TokenMaster && contentType == "application/json" && len(body) <= mock.MaxBody {
 			e.judgeBody(t, body, rec)
 		}
 	})
@@ -178,8 +161,12 @@ func FuzzStructured(f *testing.F) {
 	f.Add(int64(1), uint16(3), false)
 	f.Add(int64(42), uint16(17), false)
 	f.Fuzz(func(t *testing.T, seed int64, index uint16, isValid bool) {
-		c := e.gen.At(seed, int(index), isValid)
-		req, rec := e.send(t, e.fx.Accounts.Paid, e.fx.Tokens.Master, c.ContentType, c.Body)
+		cs, err := e.dec.Structured(seed, index, isValid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, rec := e.send(t, cs)
+		c := cs.GenCase()
 		e.invariants(t, req, rec, c.Body)
 		label := invalid
 		if isValid {

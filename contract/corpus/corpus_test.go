@@ -3,8 +3,6 @@ package corpus_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/addons-contract/contract/contract/corpus"
-	"github.com/addons-contract/contract/internal/contracttest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/contracttest"
+	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
 	"github.com/google/go-cmp/cmp"
@@ -233,7 +233,7 @@ func TestLoadCorpusNativeAndOurs(t *testing.T) {
 	}
 }
 
-// The role tables of fuzz/fuzz_test.go: the byte picks the role modulo the
+// FuzzRawRequest's role tables (Decoder.RawRequest): the byte picks the role modulo the
 // table, index 6 is the empty account id, and the master token on an
 // account where adds succeed may write.
 func TestNativeRawRequestRoles(t *testing.T) {

@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/contract/target"
-	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"math"
 	"path/filepath"
@@ -16,7 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/words"
 )
 
 // ReplayResult is what replaying a corpus found.
@@ -164,8 +164,8 @@ func unsendable(cfg contract.Config, cases []*contract.Case) string {
 		return ""
 	}
 	a := cfg.Fixtures.Accounts
-	ids := map[string]bool{a.Paid: true, a.Free: true, a.SelfPay: true, a.RoomsBase: true, a.HasAddon: true, a.Missing: true}
-	for _, id := range a.MorePaid {
+	ids := map[string]bool{}
+	for _, id := range append(accountIDs(a), a.MorePaid...) {
 		ids[id] = true
 	}
 	for _, c := range cases {
@@ -385,7 +385,7 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 	dir := filepath.Dir(e.Path)
 	if strings.HasPrefix(e.Source, "go-fuzz:") {
 		min.Name = e.Name + ".min"
-		min.native = withNativeBody(e.native, cur.Req.Body)
+		min.Args = withNativeBody(e.Args, cur.Req.Body)
 	} else {
 		min.Name = strings.TrimSuffix(e.Name, ".json") + ".min.json"
 	}
@@ -666,50 +666,4 @@ func jsonCandidates(root *jnode) []*jnode {
 		}
 	}
 	return out
-}
-
-// withNativeBody replaces the last []byte value of a native fuzz input.
-func withNativeBody(vals []any, body []byte) []any {
-	out := append([]any(nil), vals...)
-	for i := len(out) - 1; i >= 0; i-- {
-		if _, ok := out[i].([]byte); ok {
-			out[i] = body
-			break
-		}
-	}
-	return out
-}
-
-// encodeNative writes values in the "go test fuzz v1" format, as
-// internal/fuzz's marshalCorpusFile does.
-func encodeNative(vals []any) []byte {
-	var b bytes.Buffer
-	b.WriteString(nativeHeader + "\n")
-	for _, v := range vals {
-		switch t := v.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", t)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", t)
-		case uint8:
-			fmt.Fprintf(&b, "byte(%q)\n", t)
-		case int32:
-			fmt.Fprintf(&b, "rune(%q)\n", t)
-		case float64:
-			if math.IsInf(t, 0) || math.IsNaN(t) {
-				fmt.Fprintf(&b, "math.Float64frombits(0x%x)\n", math.Float64bits(t))
-			} else {
-				fmt.Fprintf(&b, "float64(%v)\n", t)
-			}
-		case float32:
-			if math.IsInf(float64(t), 0) || math.IsNaN(float64(t)) {
-				fmt.Fprintf(&b, "math.Float32frombits(0x%x)\n", math.Float32bits(t))
-			} else {
-				fmt.Fprintf(&b, "float32(%v)\n", t)
-			}
-		default:
-			fmt.Fprintf(&b, "%T(%v)\n", t, t)
-		}
-	}
-	return b.Bytes()
 }
