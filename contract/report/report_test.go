@@ -260,10 +260,10 @@ func TestJSONReport(t *testing.T) {
 	require.Equal(t, string(out), string(report(t, JSONReporter{Indent: true}, r)), "JSON output is not deterministic")
 
 	var doc struct {
-		Target     string   `json:"target"`
-		Operation  string   `json:"operation"`
-		Seed       int64    `json:"seed"`
-		Shard      *struct {
+		Target    string `json:"target"`
+		Operation string `json:"operation"`
+		Seed      int64  `json:"seed"`
+		Shard     *struct {
 			Index, Count int
 		} `json:"shard"`
 		Started    string   `json:"started"`
