@@ -179,6 +179,8 @@ func mergeViews(ds []*Doc) *view {
 	}
 	spanTime(v, vs)
 	v.Checks = distinct(each(vs, func(v *view) []string { return v.Checks }))
+	rank := checkRank()
+	sort.SliceStable(v.Checks, func(i, j int) bool { return rank(v.Checks[i]) < rank(v.Checks[j]) })
 	v.Stats = statsInOrder(v.Checks, addUp(each(vs, func(v *view) []jsonStat { return v.Stats }),
 		func(s *jsonStat) string { return s.Check },
 		func(into, from *jsonStat) { into.Passed += from.Passed; into.Failed += from.Failed }))
@@ -257,16 +259,7 @@ func mergeFindings(lists [][]jsonFinding) []jsonFinding {
 			}
 			into.Count = n
 		})
-	order := map[string]int{}
-	for i, id := range contract.CheckIDs() {
-		order[id] = i + 1
-	}
-	rank := func(check string) int {
-		if i := order[check]; i > 0 {
-			return i
-		}
-		return math.MaxInt // a check this build does not know: last
-	}
+	rank := checkRank()
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
 		if ra, rb := rank(a.Check), rank(b.Check); ra != rb {
@@ -275,6 +268,21 @@ func mergeFindings(lists [][]jsonFinding) []jsonFinding {
 		return a.Row < b.Row
 	})
 	return out
+}
+
+// checkRank orders checks as a run reports them; a check this build does
+// not know comes last.
+func checkRank() func(check string) int {
+	order := map[string]int{}
+	for i, id := range contract.CheckIDs() {
+		order[id] = i + 1
+	}
+	return func(check string) int {
+		if i := order[check]; i > 0 {
+			return i
+		}
+		return math.MaxInt
+	}
 }
 
 // smallerExample orders findings by their examples as a run does: the

@@ -51,7 +51,7 @@ func stepsResult() *contract.Result {
 		ReqHeader: http.Header{"Authorization": {"Bearer $TOKEN"}}, Status: 201, Retries: 2}
 	step := contract.Step{Case: &contract.Case{Req: contract.Request{Account: "paid", Body: []byte(`{"type":"zwb_monthly"}`)}}, Answer: "201"}
 	return &contract.Result{Target: "mock", Operation: addonsOp, Seed: 7, Duration: 2 * time.Second,
-		Checks: []string{contract.CheckStateModel, contract.CheckAuthEnforced},
+		Checks: []string{contract.CheckAuthEnforced, contract.CheckStateModel},
 		Findings: []contract.Finding{
 			{Check: contract.CheckAuthEnforced, Row: "invalid_token", Count: 1, Example: ex, CaseID: c.ID, Failure: contract.Failure{Detail: "got 201, want 401"}},
 			{Check: contract.CheckStateModel, Row: "already_has", Count: 1, Example: ex, CaseID: c.ID, Steps: []contract.Step{step, step}},
@@ -285,4 +285,18 @@ func TestMergeVerdict(t *testing.T) {
 			require.Equal(t, tt.verdict == "PASS", m.v.Passed)
 		})
 	}
+}
+
+// Checks and their stats come in the order a run reports them, whichever
+// shard ran them.
+func TestMergeChecksInRunOrder(t *testing.T) {
+	a, b := &contract.Result{Operation: addonsOp}, &contract.Result{Operation: addonsOp}
+	a.Checks = []string{contract.CheckErrorRow, contract.CheckGolden}
+	b.Checks = []string{contract.CheckNoServerError, contract.CheckErrorRow}
+	b.Stats = []contract.CheckStat{{Check: contract.CheckErrorRow, Passed: 2}}
+	a.Stats = []contract.CheckStat{{Check: contract.CheckErrorRow, Passed: 1, Failed: 1}}
+	m, err := Merge(readShard(t, "a.json", a, 1, 2), readShard(t, "b.json", b, 2, 2))
+	require.NoError(t, err)
+	require.Equal(t, []string{contract.CheckNoServerError, contract.CheckErrorRow, contract.CheckGolden}, m.v.Checks)
+	require.Equal(t, []jsonStat{{contract.CheckNoServerError, 0, 0}, {contract.CheckErrorRow, 3, 1}, {contract.CheckGolden, 0, 0}}, m.v.Stats)
 }
