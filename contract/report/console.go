@@ -6,6 +6,7 @@ import (
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/internal/words"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,8 @@ import (
 // Reporter renders a result; console, JSON and JUnit implement it.
 type Reporter interface {
 	Report(w io.Writer, r *contract.Result) error
+	// render writes a view: of a result, or of JSON reports (see Doc).
+	render(w io.Writer, v *view) error
 }
 
 // ConsoleReporter renders a result for people: a header, the per-check
@@ -49,76 +52,109 @@ const (
 
 // Report writes r to w.
 func (c ConsoleReporter) Report(w io.Writer, r *contract.Result) error {
+	return c.render(w, newView(r))
+}
+
+// render writes the parts of the report in order, each after a blank line
+// when it shows anything.
+func (c ConsoleReporter) render(w io.Writer, v *view) error {
 	var b bytes.Buffer
-	paint := func(code, s string) string {
-		if !c.Color {
-			return s
-		}
-		return code + s + ansiReset
+	c.header(&b, v)
+	c.table(&b, v)
+	c.findings(&b, v)
+	c.skips(&b, v)
+	if !c.Replay {
+		c.coverage(&b, v)
 	}
+	c.notes(&b, v)
+	c.verdict(&b, v)
+	_, err := w.Write(b.Bytes())
+	return err
+}
 
+// paint colours s when the reporter has colour.
+func (c ConsoleReporter) paint(code, s string) string {
+	if !c.Color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// header is the run's line (replay's, without seed), its pace and the rate
+// limit it met.
+func (c ConsoleReporter) header(b *bytes.Buffer, v *view) {
+	took := v.duration.Round(time.Millisecond)
 	if c.Replay {
-		fmt.Fprintf(&b, "contract replay: target %s, %s, %s in %s\n",
-			r.Target, words.Count(r.Sent, "request"), words.Count(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+		fmt.Fprintf(b, "contract replay: target %s, %s, %s in %s\n",
+			v.Target, words.Count(v.Sent, "request"), words.Count(v.Cases, "case"), took)
 	} else {
-		fmt.Fprintf(&b, "contract run: target %s, seed %d, %s, %s in %s\n",
-			r.Target, r.Seed, words.Count(r.Sent, "request"), words.Count(r.Cases, "case"), r.Duration.Round(time.Millisecond))
+		fmt.Fprintf(b, "contract run: target %s, seed %d, %s, %s in %s\n",
+			v.Target, v.Seed, words.Count(v.Sent, "request"), words.Count(v.Cases, "case"), took)
 	}
+	if v.Pace != "" {
+		fmt.Fprintf(b, "pace: %s\n", v.Pace)
+	}
+	if rl := v.RateLimit; rl.Answers > 0 {
+		fmt.Fprintf(b, "%s\n", c.paint(ansiYellow, fmt.Sprintf("rate limited: %s, senders paused %s in all, pace lowered to %.1f requests/s",
+			words.Count(rl.Answers, "429 answer"), v.paused.Round(time.Millisecond), rl.Slowest)))
+	}
+}
 
-	if r.Pace != "" {
-		fmt.Fprintf(&b, "pace: %s\n", r.Pace)
+// table is the per-check table of passes and failures.
+func (c ConsoleReporter) table(b *bytes.Buffer, v *view) {
+	if len(v.Stats) == 0 {
+		return
 	}
-	if rl := r.RateLimit; rl.Answers > 0 {
-		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("rate limited: %s, senders paused %s in all, pace lowered to %.1f requests/s",
-			words.Count(rl.Answers, "429 answer"), rl.Paused.Round(time.Millisecond), rl.Slowest)))
+	width := len("check")
+	for _, s := range v.Stats {
+		width = max(width, len(s.Check))
 	}
-
-	// Per-check table.
-	stats := statsInOrder(r)
-	if len(stats) > 0 {
-		width := len("check")
-		for _, s := range stats {
-			width = max(width, len(s.Check))
+	fmt.Fprintf(b, "\n%-*s  %8s  %8s\n", width, "check", "passed", "failed")
+	for _, s := range v.Stats {
+		failed := fmt.Sprintf("%8d", s.Failed)
+		if s.Failed > 0 {
+			failed = c.paint(ansiRed, failed)
 		}
-		fmt.Fprintf(&b, "\n%-*s  %8s  %8s\n", width, "check", "passed", "failed")
-		for _, s := range stats {
-			failed := fmt.Sprintf("%8d", s.Failed)
-			if s.Failed > 0 {
-				failed = paint(ansiRed, failed)
-			}
-			fmt.Fprintf(&b, "%-*s  %8d  %s\n", width, s.Check, s.Passed, failed)
-		}
+		fmt.Fprintf(b, "%-*s  %8d  %s\n", width, s.Check, s.Passed, failed)
 	}
+}
 
-	if len(r.Findings) > 0 {
-		fmt.Fprintf(&b, "\nFINDINGS (%d)\n", len(r.Findings))
-		for i := range r.Findings {
-			f := &r.Findings[i]
-			fmt.Fprintf(&b, "%s (%s)\n", paint(ansiBold+ansiRed, FindingLine(r.Operation, f)), words.Count(f.Count, "case"))
-			c.finding(&b, f)
-		}
+// findings is one greppable line per finding, each with its details.
+func (c ConsoleReporter) findings(b *bytes.Buffer, v *view) {
+	if len(v.Findings) == 0 {
+		return
 	}
+	fmt.Fprintf(b, "\nFINDINGS (%d)\n", len(v.Findings))
+	for i := range v.Findings {
+		f := &v.Findings[i]
+		fmt.Fprintf(b, "%s (%s)\n", c.paint(ansiBold+ansiRed, f.Line), words.Count(f.Count, "case"))
+		c.finding(b, f)
+	}
+}
 
-	if len(r.Skipped) > 0 {
-		b.WriteString("\n")
-		for _, s := range r.Skipped {
-			fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("skipped %s: %s", words.Count(s.Count, "case"), s.Reason)))
-		}
+// skips says why cases were not sent.
+func (c ConsoleReporter) skips(b *bytes.Buffer, v *view) {
+	if len(v.Skipped) == 0 {
+		return
 	}
+	b.WriteString("\n")
+	for _, s := range v.Skipped {
+		fmt.Fprintf(b, "%s\n", c.paint(ansiYellow, fmt.Sprintf("skipped %s: %s", words.Count(s.Count, "case"), s.Reason)))
+	}
+}
 
-	cov := []struct {
-		what  string
-		items []contract.Covered
-	}{
-		{"error rows", r.Coverage.Rows},
-		{"invalid classes", r.Coverage.Classes},
-		{"catalog plans", r.Coverage.Plans},
-	}
-	if c.Replay {
-		cov = nil
-	}
+// coverage says, per kind of item, how many the run reached and which not;
+// verbose, with every count.
+func (c ConsoleReporter) coverage(b *bytes.Buffer, v *view) {
 	first := true
-	for _, cv := range cov {
+	for _, cv := range []struct {
+		what  string
+		items []jsonCovered
+	}{
+		{"error rows", v.Coverage.Rows},
+		{"invalid classes", v.Coverage.Classes},
+		{"catalog plans", v.Coverage.Plans},
+	} {
 		if len(cv.items) == 0 {
 			continue
 		}
@@ -126,66 +162,75 @@ func (c ConsoleReporter) Report(w io.Writer, r *contract.Result) error {
 			b.WriteString("\n")
 			first = false
 		}
-		missed := contract.Unreached(cv.items)
-		fmt.Fprintf(&b, "%s reached: %d/%d", cv.what, len(cv.items)-len(missed), len(cv.items))
+		var missed, counts []string
+		for _, it := range cv.items {
+			if it.Count == 0 {
+				missed = append(missed, it.ID)
+			}
+			counts = append(counts, fmt.Sprintf("%s %d", it.ID, it.Count))
+		}
+		fmt.Fprintf(b, "%s reached: %d/%d", cv.what, len(cv.items)-len(missed), len(cv.items))
 		if len(missed) > 0 {
-			fmt.Fprintf(&b, " — not reached: %s", strings.Join(missed, ", "))
+			fmt.Fprintf(b, " — not reached: %s", strings.Join(missed, ", "))
 		}
 		b.WriteString("\n")
 		if c.Verbose {
-			parts := make([]string, len(cv.items))
-			for i, it := range cv.items {
-				parts[i] = fmt.Sprintf("%s %d", it.ID, it.Count)
-			}
-			fmt.Fprintf(&b, "    %s\n", strings.Join(parts, ", "))
+			fmt.Fprintf(b, "    %s\n", strings.Join(counts, ", "))
 		}
 	}
+}
 
-	if r.UnjudgedCount > 0 {
+// notes are the unjudged cases, the 201s judged and what accounts held
+// before the run.
+func (c ConsoleReporter) notes(b *bytes.Buffer, v *view) {
+	if v.UnjudgedN > 0 {
 		var ids []string
-		for _, u := range r.Unjudged {
-			ids = append(ids, u.CaseID)
+		for _, u := range v.Unjudged {
+			ids = append(ids, u.Case)
 		}
 		more := ""
-		if r.UnjudgedCount > len(ids) {
-			more = fmt.Sprintf(" and %d more", r.UnjudgedCount-len(ids))
+		if v.UnjudgedN > len(ids) {
+			more = fmt.Sprintf(" and %d more", v.UnjudgedN-len(ids))
 		}
-		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, fmt.Sprintf("unjudged: %s the target did not answer (still 429 after retries): %s%s",
-			words.Count(r.UnjudgedCount, "case"), strings.Join(ids, ", "), more)))
+		fmt.Fprintf(b, "%s\n", c.paint(ansiYellow, fmt.Sprintf("unjudged: %s the target did not answer (still 429 after retries): %s%s",
+			words.Count(v.UnjudgedN, "case"), strings.Join(ids, ", "), more)))
 	}
-	if !c.Replay && (r.Created > 0 || len(r.Inconclusive) > 0) {
-		fmt.Fprintf(&b, "201s judged: %d (%d on generated payloads)\n", r.Created, r.CreatedGenerated)
+	if !c.Replay && (v.Created > 0 || len(v.Inconclusive) > 0) {
+		fmt.Fprintf(b, "201s judged: %d (%d on generated payloads)\n", v.Created, v.CreatedGen)
 	}
-	for _, h := range r.Held {
-		fmt.Fprintf(&b, "held before this run on %s: %s\n", h.Account, strings.Join(h.Codes, ", "))
+	for _, h := range v.Held {
+		fmt.Fprintf(b, "held before this run on %s: %s\n", h.Account, strings.Join(h.Codes, ", "))
 	}
+}
 
+// verdict is the final line, after what an INCONCLUSIVE run did not see.
+func (c ConsoleReporter) verdict(b *bytes.Buffer, v *view) {
 	b.WriteString("\n")
-	switch {
-	case r.Aborted != "" && len(r.Findings) > 0:
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("ABORTED: %s (%s so far)", r.Aborted, words.Count(len(r.Findings), "finding"))))
-	case r.Aborted != "":
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "ABORTED: "+r.Aborted))
-	case len(r.Findings) > 0:
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "FAIL: "+words.Count(len(r.Findings), "finding")))
-	case len(r.Inconclusive) > 0:
-		b.WriteString("not observed, which a PASS needs:\n")
-		for _, why := range r.Inconclusive {
-			fmt.Fprintf(&b, "  - %s\n", why)
+	switch v.Verdict {
+	case verdictAborted:
+		so := ""
+		if len(v.Findings) > 0 {
+			so = fmt.Sprintf(" (%s so far)", words.Count(len(v.Findings), "finding"))
 		}
-		fmt.Fprintf(&b, "%s\n", paint(ansiYellow, "INCONCLUSIVE: "+r.Inconclusive[0]+andMore(len(r.Inconclusive)-1)))
+		fmt.Fprintf(b, "%s\n", c.paint(ansiRed, "ABORTED: "+v.Aborted+so))
+	case verdictFail:
+		fmt.Fprintf(b, "%s\n", c.paint(ansiRed, "FAIL: "+words.Count(len(v.Findings), "finding")))
+	case verdictInconclusive:
+		b.WriteString("not observed, which a PASS needs:\n")
+		for _, why := range v.Inconclusive {
+			fmt.Fprintf(b, "  - %s\n", why)
+		}
+		fmt.Fprintf(b, "%s\n", c.paint(ansiYellow, "INCONCLUSIVE: "+v.Inconclusive[0]+andMore(len(v.Inconclusive)-1)))
 	default:
-		fmt.Fprintf(&b, "%s\n", paint(ansiGreen, "PASS"))
+		fmt.Fprintf(b, "%s\n", c.paint(ansiGreen, "PASS"))
 	}
-	_, err := w.Write(b.Bytes())
-	return err
 }
 
 // finding writes the indented detail lines of one finding.
-func (c ConsoleReporter) finding(b *bytes.Buffer, f *contract.Finding) {
+func (c ConsoleReporter) finding(b *bytes.Buffer, f *jsonFinding) {
 	const ind = "    "
-	if f.CaseID != "" {
-		fmt.Fprintf(b, "%scase: %s (seed %d)\n", ind, f.CaseID, f.CaseSeed)
+	if f.Case != "" {
+		fmt.Fprintf(b, "%scase: %s (seed %d)\n", ind, f.Case, f.Seed)
 	}
 	if f.Diff != "" {
 		fmt.Fprintf(b, "%sdiff (-want +got):\n", ind)
@@ -193,59 +238,73 @@ func (c ConsoleReporter) finding(b *bytes.Buffer, f *contract.Finding) {
 			fmt.Fprintf(b, "%s%s%s\n", ind, ind, line)
 		}
 	}
-	if f.Shrunk != nil {
-		fmt.Fprintf(b, "%sshrunk body: %s\n", ind, showBody(f.Shrunk, shrunkShown))
+	if shrunk, ok := f.shrunk(); ok {
+		fmt.Fprintf(b, "%sshrunk body: %s\n", ind, showBody(shrunk, shrunkShown))
 	}
-	if c.Verbose && f.Example != nil {
-		ex := f.Example
-		switch {
-		case ex.Err != nil:
-			fmt.Fprintf(b, "%sanswer: none: %s\n", ind, RedactBearer(ex.Err.Error()))
-		default:
-			fmt.Fprintf(b, "%sanswer: %d %s", ind, ex.Status, ex.Header.Get("Content-Type"))
-			if ex.Retries > 0 {
-				fmt.Fprintf(b, " after %s", words.Count(ex.Retries, "retry"))
-			}
-			fmt.Fprintf(b, ": %s\n", showBody(ex.Body, responseShown))
-		}
+	if c.Verbose && f.Response != nil {
+		fmt.Fprintf(b, "%sanswer: %s\n", ind, answerLine(f.Response))
 	}
 	if len(f.Steps) > 0 {
 		// A state-model finding is a sequence: the earlier adds are what
 		// make the last answer wrong, so they are part of the repro.
 		fmt.Fprintf(b, "%ssteps (shrunk sequence, the last one failed):\n", ind)
 		for i, step := range f.Steps {
-			fmt.Fprintf(b, "%s%s%d. %s\n", ind, ind, i+1, RedactBearer(singleLine(step.String())))
+			fmt.Fprintf(b, "%s%s%d. %s\n", ind, ind, i+1, step)
 		}
 	}
-	if repro := Curl(f); repro != "" {
-		if strings.Contains(repro, contract.TokenVar) {
-			if f.Example != nil && f.Example.Case != nil && f.Example.Case.Req.Token == contract.TokenExpiredMaster {
-				fmt.Fprintf(b, "%stoken: set TOKEN to a tokens.master token past its expires_in\n", ind)
-			} else if role := tokenRole(f.Example); role != "" {
-				fmt.Fprintf(b, "%stoken: set TOKEN to the tokens.%s fixture (for an OAuth role, a token fetched for its client)\n", ind, role)
-			} else if lit := literalToken(f.Example); lit != "" {
-				// Made-up credentials are no secret; the repro still reads
-				// $TOKEN so that no command line ever carries a real one.
-				fmt.Fprintf(b, "%stoken: set TOKEN to a token the server never issued, e.g. %s\n", ind, lit)
-			}
+	if f.Curl != "" {
+		if f.TokenHint != "" {
+			fmt.Fprintf(b, "%stoken: %s\n", ind, f.TokenHint)
 		}
-		fmt.Fprintf(b, "%srepro: %s\n", ind, repro)
+		fmt.Fprintf(b, "%srepro: %s\n", ind, f.Curl)
 	}
+}
+
+// answerLine is the answer a finding's example got, on one line.
+func answerLine(resp *jsonResponse) string {
+	if resp.Error != "" {
+		return "none: " + RedactBearer(resp.Error)
+	}
+	line := fmt.Sprintf("%d %s", resp.Status, http.Header(resp.Headers).Get("Content-Type"))
+	if resp.Retries > 0 {
+		line += " after " + words.Count(resp.Retries, "retry")
+	}
+	return line + ": " + showBody(resp.bytes(), responseShown)
+}
+
+// tokenHint says which token $TOKEN in ex's repro stands for: a
+// tokens.master past its expiry, a fixture role, or the made-up credential
+// the case sent; "" when ex sent none.
+func tokenHint(ex *contract.Exchange) string {
+	switch {
+	case ex != nil && ex.Case != nil && ex.Case.Req.Token == contract.TokenExpiredMaster:
+		return "set TOKEN to a tokens.master token past its expires_in"
+	case tokenRole(ex) != "":
+		return fmt.Sprintf("set TOKEN to the tokens.%s fixture (for an OAuth role, a token fetched for its client)", tokenRole(ex))
+	case literalToken(ex) != "":
+		// Made-up credentials are no secret; the repro still reads
+		// $TOKEN so that no command line ever carries a real one.
+		return "set TOKEN to a token the server never issued, e.g. " + literalToken(ex)
+	}
+	return ""
 }
 
 // FindingLine is the one greppable line of a finding, without its count:
 // "POST /accounts/{accountId}/plans/addons [error-row] self_pay: detail".
 // op may be empty; a finding without a row reads "[check]: detail".
 func FindingLine(op string, f *contract.Finding) string {
+	return findingLine(op, f.Check, f.Row, f.Failure.Detail)
+}
+
+func findingLine(op, check, row, detail string) string {
 	var b strings.Builder
 	if op != "" {
 		b.WriteString(op + " ")
 	}
-	b.WriteString("[" + f.Check + "]")
-	if f.Row != "" {
-		b.WriteString(" " + f.Row)
+	b.WriteString("[" + check + "]")
+	if row != "" {
+		b.WriteString(" " + row)
 	}
-	detail := f.Failure.Detail
 	if detail == "" {
 		detail = "failed"
 	}
@@ -286,27 +345,27 @@ func literalToken(ex *contract.Exchange) string {
 	return ex.Case.Req.Token
 }
 
-// statsInOrder returns one CheckStat per check in r.Checks order (zero
-// counts for a check without stats), then any stats of checks not listed.
-func statsInOrder(r *contract.Result) []contract.CheckStat {
-	byID := make(map[string]contract.CheckStat, len(r.Stats))
-	for _, s := range r.Stats {
+// statsInOrder returns one stat per check in checks order (zero counts for
+// a check without stats), then any stats of checks not listed; never nil.
+func statsInOrder(checks []string, stats []jsonStat) []jsonStat {
+	byID := make(map[string]jsonStat, len(stats))
+	for _, s := range stats {
 		byID[s.Check] = s
 	}
-	out := make([]contract.CheckStat, 0, len(r.Checks))
-	listed := make(map[string]bool, len(r.Checks))
-	for _, id := range r.Checks {
+	out := make([]jsonStat, 0, len(checks))
+	listed := make(map[string]bool, len(checks))
+	for _, id := range checks {
 		if listed[id] {
 			continue
 		}
 		listed[id] = true
 		s, ok := byID[id]
 		if !ok {
-			s = contract.CheckStat{Check: id}
+			s = jsonStat{Check: id}
 		}
 		out = append(out, s)
 	}
-	for _, s := range r.Stats {
+	for _, s := range stats {
 		if !listed[s.Check] {
 			listed[s.Check] = true
 			out = append(out, s)
@@ -353,7 +412,6 @@ func singleLine(s string) string {
 	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
 }
 
-// nounCount renders "1 case", "2 cases", "1 retry", "2 retries".
 // andMore is " (and N more)" for n > 0, "" otherwise.
 func andMore(n int) string {
 	if n <= 0 {

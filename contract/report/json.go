@@ -7,6 +7,7 @@ import (
 	"github.com/addons-contract/contract/contract"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -14,7 +15,8 @@ import (
 // JSONReporter renders a result as one JSON object for tools, in a stable
 // schema of its own (snake_case keys, errors as strings, bodies as text or
 // base64) so that renaming a Go field never breaks a consumer. Arrays are
-// never null.
+// never null. The object holds all the console and JUnit reports show, so
+// that Merge can render them again from shards' JSON reports.
 type JSONReporter struct {
 	Indent bool // two-space indentation, for people and diffs
 }
@@ -25,10 +27,14 @@ var _ Reporter = JSONReporter{}
 // response bodies arrive capped by the runner.
 const jsonBodyMax = 64 << 10
 
-type jsonResult struct {
+// view is a result as every report shows it: the console and JUnit reports
+// render it, and it is the JSON report's object. It is built from a result
+// (newView) or read back from a JSON report (ReadJSON).
+type view struct {
 	Target     string         `json:"target"`
 	Operation  string         `json:"operation"`
 	Seed       int64          `json:"seed"`
+	Shard      *jsonShard     `json:"shard,omitempty"`   // absent: the run was not sharded
 	Started    string         `json:"started,omitempty"` // RFC 3339, UTC
 	DurationMS int64          `json:"duration_ms"`
 	Cases      int            `json:"cases"`
@@ -50,6 +56,19 @@ type jsonResult struct {
 	Held       []jsonHeld     `json:"held_before_run"`
 	// Inconclusive lists what the run did not observe that a PASS needs.
 	Inconclusive []string `json:"inconclusive"`
+
+	// The console and JUnit reports show times finer than the JSON's
+	// milliseconds; read back from JSON, they are the milliseconds.
+	started  time.Time
+	duration time.Duration
+	paused   time.Duration
+}
+
+// jsonShard says which part of a sharded run a report is: index of count,
+// from 1.
+type jsonShard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
 }
 
 type jsonRateLimit struct {
@@ -103,7 +122,9 @@ type jsonFinding struct {
 	Got              json.RawMessage `json:"got,omitempty"`
 	ShrunkBody       *string         `json:"shrunk_body,omitempty"`
 	ShrunkBodyBase64 string          `json:"shrunk_body_base64,omitempty"`
+	Steps            []string        `json:"steps,omitempty"` // a stateful finding's shrunk sequence, the last one failed
 	Curl             string          `json:"curl,omitempty"`
+	TokenHint        string          `json:"token_hint,omitempty"` // which token $TOKEN in curl stands for
 	Request          *jsonRequest    `json:"request,omitempty"`
 	Response         *jsonResponse   `json:"response,omitempty"`
 }
@@ -134,7 +155,24 @@ type jsonResponse struct {
 
 // Report writes r to w as one JSON document followed by a newline.
 func (j JSONReporter) Report(w io.Writer, r *contract.Result) error {
-	out := jsonResult{
+	return j.render(w, newView(r))
+}
+
+func (j JSONReporter) render(w io.Writer, v *view) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // diffs and bodies stay readable
+	if j.Indent {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("json report: %w", err)
+	}
+	return nil
+}
+
+// newView is r as the reports show it.
+func newView(r *contract.Result) *view {
+	v := &view{
 		Target:     r.Target,
 		Operation:  r.Operation,
 		Seed:       r.Seed,
@@ -142,7 +180,6 @@ func (j JSONReporter) Report(w io.Writer, r *contract.Result) error {
 		Cases:      r.Cases,
 		Sent:       r.Sent,
 		Checks:     append([]string{}, r.Checks...),
-		Stats:      []jsonStat{},
 		Findings:   []jsonFinding{},
 		Skipped:    []jsonSkip{},
 		Coverage: jsonCoverage{
@@ -161,34 +198,31 @@ func (j JSONReporter) Report(w io.Writer, r *contract.Result) error {
 		CreatedGen:   r.CreatedGenerated,
 		Held:         []jsonHeld{},
 		Inconclusive: append([]string{}, r.Inconclusive...),
+		started:      r.Started,
+		duration:     r.Duration,
+		paused:       r.RateLimit.Paused,
 	}
 	for _, u := range r.Unjudged {
-		out.Unjudged = append(out.Unjudged, jsonUnjudged{u.CaseID, u.Reason})
+		v.Unjudged = append(v.Unjudged, jsonUnjudged{u.CaseID, u.Reason})
 	}
 	for _, h := range r.Held {
-		out.Held = append(out.Held, jsonHeld{h.Account, h.Codes})
+		v.Held = append(v.Held, jsonHeld{h.Account, h.Codes})
 	}
 	if !r.Started.IsZero() {
-		out.Started = r.Started.UTC().Format(time.RFC3339Nano)
+		v.Started = r.Started.UTC().Format(time.RFC3339Nano)
 	}
-	for _, s := range statsInOrder(r) {
-		out.Stats = append(out.Stats, jsonStat(s))
+	stats := make([]jsonStat, len(r.Stats))
+	for i, s := range r.Stats {
+		stats[i] = jsonStat(s)
 	}
+	v.Stats = statsInOrder(r.Checks, stats)
 	for _, s := range r.Skipped {
-		out.Skipped = append(out.Skipped, jsonSkip(s))
+		v.Skipped = append(v.Skipped, jsonSkip(s))
 	}
 	for i := range r.Findings {
-		out.Findings = append(out.Findings, findingJSON(r.Operation, &r.Findings[i]))
+		v.Findings = append(v.Findings, findingJSON(r.Operation, &r.Findings[i]))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // diffs and bodies stay readable
-	if j.Indent {
-		enc.SetIndent("", "  ")
-	}
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("json report: %w", err)
-	}
-	return nil
+	return v
 }
 
 func coveredJSON(items []contract.Covered) []jsonCovered {
@@ -201,21 +235,28 @@ func coveredJSON(items []contract.Covered) []jsonCovered {
 
 func findingJSON(op string, f *contract.Finding) jsonFinding {
 	jf := jsonFinding{
-		Check:  f.Check,
-		Row:    f.Row,
-		Count:  f.Count,
-		Case:   f.CaseID,
-		Seed:   f.CaseSeed,
-		Line:   FindingLine(op, f),
-		Detail: RedactBearer(f.Failure.Detail),
-		Diff:   RedactBearer(f.Diff),
-		Want:   rawJSON(f.Failure.Want),
-		Got:    rawJSON(f.Failure.Got),
-		Curl:   Curl(f),
+		Check:     f.Check,
+		Row:       f.Row,
+		Count:     f.Count,
+		Case:      f.CaseID,
+		Seed:      f.CaseSeed,
+		Line:      FindingLine(op, f),
+		Detail:    RedactBearer(f.Failure.Detail),
+		Diff:      RedactBearer(f.Diff),
+		Want:      rawJSON(f.Failure.Want),
+		Got:       rawJSON(f.Failure.Got),
+		Curl:      Curl(f),
+		TokenHint: tokenHint(f.Example),
+	}
+	if !strings.Contains(jf.Curl, contract.TokenVar) {
+		jf.TokenHint = ""
 	}
 	if f.Shrunk != nil {
 		b := bodyJSON(f.Shrunk, len(f.Shrunk))
 		jf.ShrunkBody, jf.ShrunkBodyBase64 = b.Body, b.BodyBase64
+	}
+	for _, step := range f.Steps {
+		jf.Steps = append(jf.Steps, RedactBearer(singleLine(step.String())))
 	}
 	if ex := f.Example; ex != nil {
 		jf.Request = &jsonRequest{
@@ -224,19 +265,23 @@ func findingJSON(op string, f *contract.Finding) jsonFinding {
 			Headers:  headersJSON(redactHeader(ex.ReqHeader)),
 			jsonBody: bodyJSON(sentBody(ex), jsonBodyMax),
 		}
-		resp := &jsonResponse{
-			Status:    ex.Status,
-			Headers:   headersJSON(ex.Header),
-			ElapsedMS: ex.Elapsed.Milliseconds(),
-			Retries:   ex.Retries,
-			jsonBody:  bodyJSON(ex.Body, len(ex.Body)),
-		}
-		if ex.Err != nil {
-			resp.Error = RedactBearer(ex.Err.Error())
-		}
-		jf.Response = resp
+		jf.Response = responseJSON(ex)
 	}
 	return jf
+}
+
+func responseJSON(ex *contract.Exchange) *jsonResponse {
+	resp := &jsonResponse{
+		Status:    ex.Status,
+		Headers:   headersJSON(ex.Header),
+		ElapsedMS: ex.Elapsed.Milliseconds(),
+		Retries:   ex.Retries,
+		jsonBody:  bodyJSON(ex.Body, len(ex.Body)),
+	}
+	if ex.Err != nil {
+		resp.Error = RedactBearer(ex.Err.Error())
+	}
+	return resp
 }
 
 // headersJSON never returns nil, so "headers" is always an object.
@@ -262,6 +307,21 @@ func bodyJSON(b []byte, max int) jsonBody {
 	return out
 }
 
+// bytes is the body kept; nil when the report holds none, or bad base64.
+func (b jsonBody) bytes() []byte {
+	if b.Body != nil {
+		return []byte(*b.Body)
+	}
+	data, _ := base64.StdEncoding.DecodeString(b.BodyBase64)
+	return data
+}
+
+// shrunk is the finding's shrunk body, and whether it has one.
+func (f *jsonFinding) shrunk() ([]byte, bool) {
+	b := jsonBody{Body: f.ShrunkBody, BodyBase64: f.ShrunkBodyBase64}
+	return b.bytes(), f.ShrunkBody != nil || f.ShrunkBodyBase64 != ""
+}
+
 // rawJSON encodes a want or got value; a value JSON cannot hold (a func, a
 // channel, NaN) is kept as its %v text rather than failing the report.
 func rawJSON(v any) json.RawMessage {
@@ -274,3 +334,11 @@ func rawJSON(v any) json.RawMessage {
 	data, _ := json.Marshal(fmt.Sprintf("%v", v)) // a string always encodes
 	return data
 }
+
+// The verdicts of contract.Result.Verdict.
+const (
+	verdictPass         = "PASS"
+	verdictFail         = "FAIL"
+	verdictInconclusive = "INCONCLUSIVE"
+	verdictAborted      = "ABORTED"
+)

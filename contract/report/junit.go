@@ -64,91 +64,25 @@ type junitMessage struct {
 }
 
 // Report writes r to w as a JUnit XML document.
-func (JUnitReporter) Report(w io.Writer, r *contract.Result) error {
+func (j JUnitReporter) Report(w io.Writer, r *contract.Result) error {
+	return j.render(w, newView(r))
+}
+
+func (JUnitReporter) render(w io.Writer, v *view) error {
 	suite := junitSuite{
 		Name: "contract",
-		Time: fmt.Sprintf("%.3f", r.Duration.Seconds()),
+		Time: fmt.Sprintf("%.3f", v.duration.Seconds()),
 		Properties: []junitProperty{
-			{"seed", fmt.Sprint(r.Seed)},
-			{"target", r.Target},
-			{"operation", r.Operation},
+			{"seed", fmt.Sprint(v.Seed)},
+			{"target", v.Target},
+			{"operation", v.Operation},
 		},
 	}
-	if !r.Started.IsZero() {
-		suite.Timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
+	if !v.started.IsZero() {
+		suite.Timestamp = v.started.UTC().Format("2006-01-02T15:04:05")
 	}
-
-	byCheck := map[string][]*contract.Finding{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		byCheck[f.Check] = append(byCheck[f.Check], f)
-	}
-	// Checks in run order, then checks only findings name, in finding order.
-	var order []string
-	seen := map[string]bool{}
-	for _, s := range statsInOrder(r) {
-		order, seen[s.Check] = append(order, s.Check), true
-	}
-	for _, f := range r.Findings {
-		if !seen[f.Check] {
-			order, seen[f.Check] = append(order, f.Check), true
-		}
-	}
-	for _, check := range order {
-		fs := byCheck[check]
-		if len(fs) == 0 {
-			suite.Cases = append(suite.Cases, junitCase{Classname: "contract." + check, Name: check})
-			continue
-		}
-		for _, f := range fs {
-			name := check
-			if f.Row != "" {
-				name += " " + f.Row
-			}
-			suite.Cases = append(suite.Cases, junitCase{
-				Classname: "contract." + check,
-				Name:      name,
-				Failure: &junitMessage{
-					Message: FindingLine("", f),
-					Type:    check,
-					Text:    xmlText(failureText(r.Operation, f)),
-				},
-			})
-			suite.Failures++
-		}
-	}
-	for _, s := range r.Skipped {
-		suite.Cases = append(suite.Cases, junitCase{
-			Classname: "contract.skipped",
-			Name:      s.Reason,
-			Skipped:   &junitMessage{Message: fmt.Sprintf("%s: %s", words.Count(s.Count, "case"), s.Reason)},
-		})
-		suite.Skipped++
-	}
-	if r.Aborted != "" {
-		suite.Cases = append(suite.Cases, junitCase{
-			Classname: "contract.run",
-			Name:      "run",
-			Error:     &junitMessage{Message: "aborted: " + r.Aborted, Type: "aborted"},
-		})
-		suite.Errors++
-	}
-	if len(r.Inconclusive) > 0 {
-		suite.Cases = append(suite.Cases, junitCase{
-			Classname: "contract.run",
-			Name:      "evidence",
-			Failure:   &junitMessage{Message: "inconclusive: " + r.Inconclusive[0] + andMore(len(r.Inconclusive)-1), Type: "inconclusive", Text: xmlText(strings.Join(r.Inconclusive, "\n"))},
-		})
-		suite.Failures++
-	}
-	if r.UnjudgedCount > 0 {
-		suite.Cases = append(suite.Cases, junitCase{
-			Classname: "contract.unjudged",
-			Name:      "rate limited",
-			Skipped:   &junitMessage{Message: fmt.Sprintf("%s unjudged: the target answered 429 until the retries ran out", words.Count(r.UnjudgedCount, "case"))},
-		})
-		suite.Skipped++
-	}
+	suite.checkCases(v)
+	suite.runCases(v)
 	suite.Tests = len(suite.Cases)
 
 	doc := junitSuites{
@@ -172,11 +106,90 @@ func (JUnitReporter) Report(w io.Writer, r *contract.Result) error {
 	return err
 }
 
-// failureText is the body of a finding's <failure>: what the console prints
-// for it, without colour.
-func failureText(op string, f *contract.Finding) string {
+// checkCases adds a passing test case per check without findings and a
+// failing one per finding: checks in run order, then checks only findings
+// name, in finding order.
+func (s *junitSuite) checkCases(v *view) {
+	byCheck := map[string][]*jsonFinding{}
+	var order []string
+	for _, st := range v.Stats {
+		order = append(order, st.Check)
+		byCheck[st.Check] = nil
+	}
+	for i := range v.Findings {
+		f := &v.Findings[i]
+		if _, ok := byCheck[f.Check]; !ok {
+			order = append(order, f.Check)
+		}
+		byCheck[f.Check] = append(byCheck[f.Check], f)
+	}
+	for _, check := range order {
+		fs := byCheck[check]
+		if len(fs) == 0 {
+			s.Cases = append(s.Cases, junitCase{Classname: "contract." + check, Name: check})
+			continue
+		}
+		for _, f := range fs {
+			name := check
+			if f.Row != "" {
+				name += " " + f.Row
+			}
+			s.Cases = append(s.Cases, junitCase{
+				Classname: "contract." + check,
+				Name:      name,
+				Failure: &junitMessage{
+					Message: findingLine("", f.Check, f.Row, f.Detail),
+					Type:    check,
+					Text:    xmlText(failureText(f)),
+				},
+			})
+			s.Failures++
+		}
+	}
+}
+
+// runCases adds the skip reasons (skipped), an abort (an error), what an
+// INCONCLUSIVE run missed (a failure) and the unjudged cases (skipped).
+func (s *junitSuite) runCases(v *view) {
+	for _, sk := range v.Skipped {
+		s.Cases = append(s.Cases, junitCase{
+			Classname: "contract.skipped",
+			Name:      sk.Reason,
+			Skipped:   &junitMessage{Message: fmt.Sprintf("%s: %s", words.Count(sk.Count, "case"), sk.Reason)},
+		})
+		s.Skipped++
+	}
+	if v.Aborted != "" {
+		s.Cases = append(s.Cases, junitCase{
+			Classname: "contract.run",
+			Name:      "run",
+			Error:     &junitMessage{Message: "aborted: " + v.Aborted, Type: "aborted"},
+		})
+		s.Errors++
+	}
+	if len(v.Inconclusive) > 0 {
+		s.Cases = append(s.Cases, junitCase{
+			Classname: "contract.run",
+			Name:      "evidence",
+			Failure:   &junitMessage{Message: "inconclusive: " + v.Inconclusive[0] + andMore(len(v.Inconclusive)-1), Type: "inconclusive", Text: xmlText(strings.Join(v.Inconclusive, "\n"))},
+		})
+		s.Failures++
+	}
+	if v.UnjudgedN > 0 {
+		s.Cases = append(s.Cases, junitCase{
+			Classname: "contract.unjudged",
+			Name:      "rate limited",
+			Skipped:   &junitMessage{Message: fmt.Sprintf("%s unjudged: the target answered 429 until the retries ran out", words.Count(v.UnjudgedN, "case"))},
+		})
+		s.Skipped++
+	}
+}
+
+// failureText is the body of a finding's <failure>: what the verbose
+// console prints for it, without colour.
+func failureText(f *jsonFinding) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s (%s)\n", FindingLine(op, f), words.Count(f.Count, "case"))
+	fmt.Fprintf(&b, "%s (%s)\n", f.Line, words.Count(f.Count, "case"))
 	ConsoleReporter{Verbose: true}.finding(&b, f)
 	return strings.TrimRight(b.String(), "\n")
 }

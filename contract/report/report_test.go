@@ -260,9 +260,12 @@ func TestJSONReport(t *testing.T) {
 	require.Equal(t, string(out), string(report(t, JSONReporter{Indent: true}, r)), "JSON output is not deterministic")
 
 	var doc struct {
-		Target     string   `json:"target"`
-		Operation  string   `json:"operation"`
-		Seed       int64    `json:"seed"`
+		Target    string `json:"target"`
+		Operation string `json:"operation"`
+		Seed      int64  `json:"seed"`
+		Shard     *struct {
+			Index, Count int
+		} `json:"shard"`
 		Started    string   `json:"started"`
 		DurationMS int64    `json:"duration_ms"`
 		Cases      int      `json:"cases"`
@@ -285,7 +288,9 @@ func TestJSONReport(t *testing.T) {
 			Got              json.RawMessage `json:"got"`
 			ShrunkBody       *string         `json:"shrunk_body"`
 			ShrunkBodyBase64 string          `json:"shrunk_body_base64"`
+			Steps            []string        `json:"steps"`
 			Curl             string          `json:"curl"`
+			TokenHint        string          `json:"token_hint"`
 			Request          struct {
 				Method        string              `json:"method"`
 				URL           string              `json:"url"`
@@ -372,6 +377,8 @@ func TestJSONReport(t *testing.T) {
 	require.JSONEq(t, `{"code":2100}`, string(f.Want))
 	require.JSONEq(t, `{"code":300}`, string(f.Got))
 	require.Contains(t, f.Curl, `-H "Authorization: Bearer $TOKEN"`)
+	require.Equal(t, "set TOKEN to the tokens.volume_license fixture (for an OAuth role, a token fetched for its client)", f.TokenHint)
+	require.Nil(t, doc.Shard, "an unsharded run has no shard")
 	require.Equal(t, "POST", f.Request.Method)
 	require.Equal(t, "http://127.0.0.1:8080/accounts/sub-selfpay-0003/plans/addons", f.Request.URL)
 	require.Equal(t, []string{"Bearer $TOKEN"}, f.Request.Headers["Authorization"])
