@@ -52,7 +52,7 @@ func defineDiffFlags(fs *flag.FlagSet) *diffFlags {
 func runDiff(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "diff", "[-a URL -fixtures-a FILE] -b URL -fixtures-b FILE [flags]")
 	o := defineDiffFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseWithConfig(fs, args); err != nil {
 		return err
 	}
 	if err := o.resolve(fs); err != nil {

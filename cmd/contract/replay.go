@@ -52,7 +52,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 func runReplay(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "replay", "[-target URL -fixtures FILE [-allow-writes]] [flags] PATH...")
 	o := defineReplayFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseWithConfig(fs, args); err != nil {
 		return err
 	}
 	if err := o.resolve(fs); err != nil {

@@ -59,7 +59,7 @@ func defineRunFlags(fs *flag.FlagSet) *runFlags {
 func runSuite(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "run", "[-target URL -fixtures FILE [-allow-writes]] [flags]")
 	o := defineRunFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseWithConfig(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
