@@ -18,7 +18,9 @@ const configFlag = "config"
 
 // parseWithConfig is parseFlags plus -config FILE, the one call a
 // subcommand makes to take -config: it defines -config on fs, parses args,
-// then sets from the file every flag the command line left unset.
+// then sets from the file every flag the command line left unset. Paths
+// in the file are as on the command line, relative to the working
+// directory.
 func parseWithConfig(fs *flag.FlagSet, args []string) error {
 	path := fs.String(configFlag, "", "read flags from this YAML or JSON `file`: keys are flag names without the dash (target: URL, rate: 20, checks: [a, b]); flags on the command line win")
 	if err := parseFlags(fs, args); err != nil {
