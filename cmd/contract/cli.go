@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/mock"
 	"github.com/addons-contract/contract/spec"
@@ -63,7 +63,10 @@ type env struct {
 type command struct {
 	name    string
 	summary string
-	run     func(ctx context.Context, e *env, args []string) error
+	// flags defines the subcommand's flags on a flag set, so that a
+	// -config key of another subcommand is named as such; nil for none.
+	flags func(fs *flag.FlagSet)
+	run   func(ctx context.Context, e *env, args []string) error
 }
 
 // commands holds every subcommand; each file registers its own in init.
@@ -154,36 +157,6 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// sendSetup is what a subcommand that sends to one target builds first.
-type sendSetup struct {
-	doc    *spec.Document
-	op     *spec.Operation
-	val    *spec.Validator
-	fx     fixtures.Fixtures
-	target target.Target
-}
-
-// rateHelp is the -rate flag's text for the commands that send one suite.
-var rateHelp = fmt.Sprintf("requests per second, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other)", target.DefaultRemoteRate)
-
-// prepareSend loads the spec (with its validator) and the fixtures, and
-// makes the target: the embedded mock (with fault) or a URL.
-func prepareSend(specPath, fixturesPath, target, fault string, timeout time.Duration, caFile string) (*sendSetup, error) {
-	doc, op, val, err := loadValidated(specPath)
-	if err != nil {
-		return nil, err
-	}
-	fx, err := loadFixtures(fixturesPath)
-	if err != nil {
-		return nil, err
-	}
-	tg, err := makeTarget(doc, fx, target, fault, timeout, caFile)
-	if err != nil {
-		return nil, err
-	}
-	return &sendSetup{doc: doc, op: op, val: val, fx: fx, target: tg}, nil
-}
-
 // loadValidated is loadOperation plus the document's validator.
 func loadValidated(specPath string) (*spec.Document, *spec.Operation, *spec.Validator, error) {
 	doc, op, err := loadOperation(specPath)
@@ -195,24 +168,6 @@ func loadValidated(specPath string) (*spec.Document, *spec.Operation, *spec.Vali
 		return nil, nil, nil, usageError("%v", err)
 	}
 	return doc, op, val, nil
-}
-
-// checkSendFlags checks the flags shared by the subcommands that send
-// requests to one target (run, replay).
-func checkSendFlags(target, fixturesPath, fault string, workers int, rate float64, timeout time.Duration) error {
-	switch {
-	case target != "" && fixturesPath == "":
-		return usageError("-target needs -fixtures FILE: the tokens and sub accounts of the target")
-	case target != "" && fault != "":
-		return usageError("-fault applies to the embedded mock only, not to -target")
-	case workers < 1:
-		return usageError("-workers %d: want at least 1", workers)
-	case rate < 0 || rate != rate:
-		return usageError("-rate %v: want a positive number of requests per second, or inf", rate)
-	case timeout <= 0:
-		return usageError("-timeout %v: want a positive duration", timeout)
-	}
-	return nil
 }
 
 // loadOperation loads the spec (the embedded one when path is "") and picks

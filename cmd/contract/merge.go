@@ -26,7 +26,7 @@ func mergeReports(_ context.Context, e *env, args []string) error {
 	jsonPath := fs.String("json", "", "also write the merged report as JSON to this file")
 	junitPath := fs.String("junit", "", "also write the merged report as JUnit XML to this file")
 	verbose := fs.Bool("v", false, "verbose report: each finding's answer and every coverage count")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseWithConfig(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -25,6 +25,7 @@ func init() {
 	register(command{
 		name:    "mock",
 		summary: "serve the mock addons endpoint on a port",
+		flags:   func(fs *flag.FlagSet) { defineMockFlags(fs) },
 		run:     runMock,
 	})
 }
@@ -39,102 +40,144 @@ const (
 	mockShutdownGrace     = 5 * time.Second
 )
 
+// mockFlags are the flags of mock.
+type mockFlags struct {
+	addr, fixtures, spec, fault string
+	listFaults, oauth           bool
+	rate                        float64
+	unknownLimit                int
+	slowBy, tokenTTL            time.Duration
+	masterSecret, volumeSecret  string
+	writeFixtures               string
+	tlsCert, tlsKey             string
+}
+
+func defineMockFlags(fs *flag.FlagSet) *mockFlags {
+	o := &mockFlags{}
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8089", "address to listen on (port 0 picks a free port)")
+	fs.StringVar(&o.fixtures, "fixtures", "", "fixtures file to serve instead of the shipped default")
+	fs.StringVar(&o.spec, "spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
+	fs.StringVar(&o.fault, "fault", "", "break exactly one contract rule (see -faults)")
+	fs.BoolVar(&o.listFaults, "faults", false, "list the faults -fault accepts and exit")
+	fs.Float64Var(&o.rate, "rate", 0, "requests per second per token before 429 (0 = no limit; the tokens of one OAuth role share a limit)")
+	fs.IntVar(&o.unknownLimit, "unknown-user-limit", 0, fmt.Sprintf("answer 429 once the unknown_user token has made this many requests in %v, as the embedded mock does (%d) so that a run reaches the rate_limited row (0 = no such limit: runs against this server can repeat)", mock.UnknownUserWindow, mock.DefaultUnknownUserLimit))
+	fs.DurationVar(&o.slowBy, "slow-by", mock.DefaultSlowBy, "delay of the slow fault")
+	fs.BoolVar(&o.oauth, "oauth", false, "also serve a Server-to-Server OAuth token endpoint at "+mock.DefaultTokenPath+" for two fixed clients (master, volume_license), and print fixtures that use it")
+	fs.DurationVar(&o.tokenTTL, "token-ttl", mock.DefaultTokenTTL, "with -oauth, the lifetime of issued tokens (whole seconds, at least 1s)")
+	fs.StringVar(&o.masterSecret, "client-secret-master", "", "with -oauth, the master client's secret (default: $"+envMasterSecret+", else "+defaultMasterSecret+")")
+	fs.StringVar(&o.volumeSecret, "client-secret-volume", "", "with -oauth, the volume_license client's secret (default: $"+envVolumeSecret+", else "+defaultVolumeSecret+")")
+	fs.StringVar(&o.writeFixtures, "write-fixtures", "", "with -oauth, write the fixtures for 'contract run -target' to this file instead of printing them")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with -tls-key)")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "the PEM private key of -tls-cert")
+	return o
+}
+
 func runMock(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "mock", "[-addr HOST:PORT] [-fixtures FILE] [-spec FILE] [-fault NAME] [-rate N] [-slow-by DURATION] [-oauth [-token-ttl DURATION] [-write-fixtures FILE]] [-tls-cert FILE -tls-key FILE] | -faults")
-	addr := fs.String("addr", "127.0.0.1:8089", "address to listen on (port 0 picks a free port)")
-	fixturesPath := fs.String("fixtures", "", "fixtures file to serve instead of the shipped default")
-	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
-	fault := fs.String("fault", "", "break exactly one contract rule (see -faults)")
-	listFaults := fs.Bool("faults", false, "list the faults -fault accepts and exit")
-	rate := fs.Float64("rate", 0, "requests per second per token before 429 (0 = no limit; the tokens of one OAuth role share a limit)")
-	unknownLimit := fs.Int("unknown-user-limit", 0, fmt.Sprintf("answer 429 once the unknown_user token has made this many requests in %v, as the embedded mock does (%d) so that a run reaches the rate_limited row (0 = no such limit: runs against this server can repeat)", mock.UnknownUserWindow, mock.DefaultUnknownUserLimit))
-	slowBy := fs.Duration("slow-by", mock.DefaultSlowBy, "delay of the slow fault")
-	oauth := fs.Bool("oauth", false, "also serve a Server-to-Server OAuth token endpoint at "+mock.DefaultTokenPath+" for two fixed clients (master, volume_license), and print fixtures that use it")
-	tokenTTL := fs.Duration("token-ttl", mock.DefaultTokenTTL, "with -oauth, the lifetime of issued tokens (whole seconds, at least 1s)")
-	masterSecret := fs.String("client-secret-master", "", "with -oauth, the master client's secret (default: $"+envMasterSecret+", else "+defaultMasterSecret+")")
-	volumeSecret := fs.String("client-secret-volume", "", "with -oauth, the volume_license client's secret (default: $"+envVolumeSecret+", else "+defaultVolumeSecret+")")
-	writeFixtures := fs.String("write-fixtures", "", "with -oauth, write the fixtures for 'contract run -target' to this file instead of printing them")
-	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (with -tls-key)")
-	tlsKey := fs.String("tls-key", "", "the PEM private key of -tls-cert")
+	o := defineMockFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q (see 'contract mock -h')", fs.Arg(0))
 	}
-	if *listFaults {
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "FAULT\tBREAKS\tDESCRIPTION")
-		for _, f := range mock.Faults() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Name, f.Breaks, f.Description)
-		}
-		return tw.Flush()
+	if o.listFaults {
+		return printFaults(e.stdout)
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	clients, err := mockOAuthClients(*oauth, set, *tokenTTL, *masterSecret, *volumeSecret)
+	clients, err := mockOAuthClients(o.oauth, givenFlags(fs), o.tokenTTL, o.masterSecret, o.volumeSecret)
 	if err != nil {
 		return err
 	}
-	tlsConfig, err := loadTLS(*tlsCert, *tlsKey)
+	tlsConfig, err := loadTLS(o.tlsCert, o.tlsKey)
 	if err != nil {
 		return err
 	}
+	srv, fx, err := o.handler(clients)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return usageError("cannot listen on %s: %v (pick another -addr)", o.addr, err)
+	}
+	b, err := o.banner(ln, tlsConfig != nil, fx, clients)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	printMockBanner(e, b)
+	return o.serve(ctx, ln, srv, tlsConfig)
+}
 
-	doc, _, err := loadOperation(*specPath)
+// printFaults lists the faults -fault accepts (-faults).
+func printFaults(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tBREAKS\tDESCRIPTION")
+	for _, f := range mock.Faults() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Name, f.Breaks, f.Description)
+	}
+	return tw.Flush()
+}
+
+// handler loads the spec and fixtures and makes the mock's handler.
+func (o *mockFlags) handler(clients []mock.OAuthClient) (http.Handler, fixtures.Fixtures, error) {
+	doc, _, err := loadOperation(o.spec)
 	if err != nil {
-		return err
+		return nil, fixtures.Fixtures{}, err
 	}
-	fx := fixtures.Default()
-	if *fixturesPath != "" {
-		if fx, err = fixtures.Load(*fixturesPath); err != nil {
-			return usageError("%v", err)
-		}
-		if len(fx.OAuth) > 0 && !*oauth {
-			return usageError("fixtures %s: %s an OAuth client; add -oauth to serve a token endpoint", *fixturesPath, oauthRoles(fx))
-		}
+	fx, err := loadFixtures(o.fixtures)
+	if err != nil {
+		return nil, fx, err
 	}
-	cfg := mock.Config{Doc: doc, Fixtures: &fx, Fault: *fault, Rate: *rate, SlowBy: *slowBy, UnknownUserLimit: -1}
-	if *unknownLimit > 0 {
-		cfg.UnknownUserLimit = *unknownLimit
+	if o.fixtures != "" && len(fx.OAuth) > 0 && !o.oauth {
+		return nil, fx, usageError("fixtures %s: %s an OAuth client; add -oauth to serve a token endpoint", o.fixtures, oauthRoles(fx))
 	}
-	if *oauth {
-		cfg.OAuth = &mock.OAuth{Clients: clients, TTL: *tokenTTL}
+	cfg := mock.Config{Doc: doc, Fixtures: &fx, Fault: o.fault, Rate: o.rate, SlowBy: o.slowBy, UnknownUserLimit: -1}
+	if o.unknownLimit > 0 {
+		cfg.UnknownUserLimit = o.unknownLimit
+	}
+	if o.oauth {
+		cfg.OAuth = &mock.OAuth{Clients: clients, TTL: o.tokenTTL}
 	}
 	srv, err := mock.New(cfg)
 	if err != nil {
 		// The line already starts "contract mock: ".
-		return usageError("%s", strings.TrimPrefix(err.Error(), "mock: "))
+		return nil, fx, usageError("%s", strings.TrimPrefix(err.Error(), "mock: "))
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return usageError("cannot listen on %s: %v (pick another -addr)", *addr, err)
-	}
+	return srv, fx, nil
+}
+
+// banner is what the mock listening on ln prints; with -oauth and
+// -write-fixtures it writes the fixtures file first.
+func (o *mockFlags) banner(ln net.Listener, https bool, fx fixtures.Fixtures, clients []mock.OAuthClient) (mockBanner, error) {
 	scheme := "http"
-	if tlsConfig != nil {
+	if https {
 		scheme = "https"
 	}
 	base := scheme + "://" + ln.Addr().String()
-	b := mockBanner{base: base, fx: fx, fault: *fault, rate: *rate}
-	if *oauth {
-		o := &oauthBanner{tokenURL: base + mock.DefaultTokenPath, ttl: *tokenTTL, clients: clients, writtenTo: *writeFixtures}
-		o.fixtures = oauthFixturesJSON(fx, o.tokenURL, clients)
-		if *writeFixtures != "" {
-			if err := atomicfile.Write(*writeFixtures, func(w io.Writer) error { _, err := w.Write(o.fixtures); return err }); err != nil {
-				ln.Close()
-				return usageError("-write-fixtures: %v", err)
-			}
-		}
-		b.oauth = o
+	b := mockBanner{base: base, fx: fx, fault: o.fault, rate: o.rate}
+	if !o.oauth {
+		return b, nil
 	}
-	printMockBanner(e, b)
+	ob := &oauthBanner{tokenURL: base + mock.DefaultTokenPath, ttl: o.tokenTTL, clients: clients, writtenTo: o.writeFixtures}
+	ob.fixtures = oauthFixturesJSON(fx, ob.tokenURL, clients)
+	if o.writeFixtures != "" {
+		if err := atomicfile.Write(o.writeFixtures, func(w io.Writer) error { _, err := w.Write(ob.fixtures); return err }); err != nil {
+			return b, usageError("-write-fixtures: %v", err)
+		}
+	}
+	b.oauth = ob
+	return b, nil
+}
 
+// serve serves srv on ln until ctx is done, then shuts down gracefully.
+func (o *mockFlags) serve(ctx context.Context, ln net.Listener, srv http.Handler, tlsConfig *tls.Config) error {
 	hs := &http.Server{
 		Handler:           srv,
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: mockReadHeaderTimeout,
 		ReadTimeout:       mockReadTimeout,
-		WriteTimeout:      mockWriteTimeout + *slowBy,
+		WriteTimeout:      mockWriteTimeout + o.slowBy,
 		IdleTimeout:       mockIdleTimeout,
 	}
 	served := make(chan error, 1)
@@ -366,24 +409,30 @@ func printMockBanner(e *env, b mockBanner) {
 	if b.rate > 0 {
 		fmt.Fprintf(w, "rate limit: %g requests per second per token (429 beyond)\n", b.rate)
 	}
-	if o := b.oauth; o != nil {
-		fmt.Fprintf(w, "oauth token endpoint: %s (tokens expire after %v)\n", o.tokenURL, o.ttl)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, c := range o.clients {
-			fmt.Fprintf(tw, "  %s\tclient_id %s\taccount_id %s\tsecret $%s\n", c.Role, c.ID, c.AccountID, secretEnv(c))
-		}
-		_ = tw.Flush()
-		fmt.Fprintln(w, "the fixtures read the client secrets from the environment; set them with:")
-		for _, c := range o.clients {
-			fmt.Fprintf(w, "export %s=%s\n", secretEnv(c), shellQuote(c.Secret))
-		}
-		if o.writtenTo != "" {
-			fmt.Fprintf(w, "fixtures written to %s: contract run -target %s -fixtures %s\n", o.writtenTo, b.base, o.writtenTo)
-		} else {
-			fmt.Fprintf(w, "fixtures (save as FILE, then: contract run -target %s -fixtures FILE):\n%s", b.base, o.fixtures)
-		}
+	if b.oauth != nil {
+		printOAuthBanner(w, b.base, b.oauth)
 	}
 	fmt.Fprintln(w, "stop with Ctrl-C")
+}
+
+// printOAuthBanner prints the token endpoint, the clients, the export
+// lines of their secrets and the fixtures file (or where it was written).
+func printOAuthBanner(w io.Writer, base string, o *oauthBanner) {
+	fmt.Fprintf(w, "oauth token endpoint: %s (tokens expire after %v)\n", o.tokenURL, o.ttl)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range o.clients {
+		fmt.Fprintf(tw, "  %s\tclient_id %s\taccount_id %s\tsecret $%s\n", c.Role, c.ID, c.AccountID, secretEnv(c))
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w, "the fixtures read the client secrets from the environment; set them with:")
+	for _, c := range o.clients {
+		fmt.Fprintf(w, "export %s=%s\n", secretEnv(c), shellQuote(c.Secret))
+	}
+	if o.writtenTo != "" {
+		fmt.Fprintf(w, "fixtures written to %s: contract run -target %s -fixtures %s\n", o.writtenTo, base, o.writtenTo)
+	} else {
+		fmt.Fprintf(w, "fixtures (save as FILE, then: contract run -target %s -fixtures FILE):\n%s", base, o.fixtures)
+	}
 }
 
 // shellQuote quotes s for a POSIX shell when it needs quoting.

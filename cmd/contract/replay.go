@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
-	"github.com/addons-contract/contract/contract/corpus"
-	"github.com/addons-contract/contract/contract/report"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -18,100 +20,130 @@ func init() {
 	register(command{
 		name:    "replay",
 		summary: "replay saved corpus entries and Go fuzz inputs against the embedded mock or a -target URL",
+		flags:   func(fs *flag.FlagSet) { defineReplayFlags(fs) },
 		run:     runReplay,
 	})
 }
 
+// replayFlags are the flags of replay.
+type replayFlags struct {
+	targetFlags
+	maxRT      time.Duration
+	minimize   bool
+	maxShrinks int
+}
+
+func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
+	o := &replayFlags{}
+	o.targetFlags.define(fs)
+	fs.DurationVar(&o.maxRT, "max-response-time", contract.DefaultMaxResponseTime, "response-time budget; slower answers are findings (0 = none)")
+	fs.BoolVar(&o.minimize, "minimize", false, "shrink each failing entry to the smallest body still failing the same check, written beside it as NAME.min.json")
+	fs.IntVar(&o.maxShrinks, "max-shrinks", contract.DefaultMaxShrinks, "requests spent minimising one entry")
+	reword(fs, map[string]string{
+		"target":       "base URL of the server to replay against (default: the embedded mock, in-process)",
+		"fault":        "serve the embedded mock with this fault (see 'contract mock -faults')",
+		"workers":      "concurrent senders within an entry",
+		"allow-writes": "against -target, also replay entries that add plans (they change billing state)",
+		"checks":       "comma-separated check `ids` to apply (default: all; see 'contract run -list-checks')",
+	})
+	return o
+}
+
 func runReplay(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "replay", "[-target URL -fixtures FILE [-allow-writes]] [flags] PATH...")
-	target := fs.String("target", "", "base URL of the server to replay against (default: the embedded mock, in-process)")
-	fixturesPath := fs.String("fixtures", "", "fixtures file of the target (required with -target; default: the mock's shipped fixtures)")
-	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
-	fault := fs.String("fault", "", "serve the embedded mock with this fault (see 'contract mock -faults')")
-	workers := fs.Int("workers", contract.DefaultWorkers, "concurrent senders within an entry")
-	rate := fs.Float64("rate", 0, rateHelp)
-	timeout := fs.Duration("timeout", contract.DefaultTimeout, "timeout of one request")
-	caFile := fs.String("ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
-	maxRT := fs.Duration("max-response-time", contract.DefaultMaxResponseTime, "response-time budget; slower answers are findings (0 = none)")
-	allowWrites := fs.Bool("allow-writes", false, "against -target, also replay entries that add plans (they change billing state)")
-	checks := fs.String("checks", "", "comma-separated check ids to apply (default: all; see 'contract run -list-checks')")
-	skipChecks := fs.String("skip-checks", "", "comma-separated check ids to skip")
-	goldenDir := fs.String("golden", "", "directory of golden files (default: the embedded set for the embedded mock; none for -target)")
-	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
-	junitPath := fs.String("junit", "", "also write the report as JUnit XML to this file")
-	minimize := fs.Bool("minimize", false, "shrink each failing entry to the smallest body still failing the same check, written beside it as NAME.min.json")
-	maxShrinks := fs.Int("max-shrinks", contract.DefaultMaxShrinks, "requests spent minimising one entry")
-	verbose := fs.Bool("v", false, "verbose report: each finding's answer and every coverage count")
-	if err := parseFlags(fs, args); err != nil {
+	o := defineReplayFlags(fs)
+	if err := parseWithConfig(fs, args); err != nil {
 		return err
 	}
+	if err := o.resolve(fs); err != nil {
+		return err
+	}
+	s, err := o.load(ctx)
+	if err != nil {
+		return err
+	}
+	g, entries, err := loadEntries(s, fs.Args())
+	if err != nil {
+		return err
+	}
+	gs, err := goldenSet(s.target, o.golden, false)
+	if err != nil {
+		return err
+	}
+	cfg := o.config(s, gs)
+	rr, err := corpus.Replay(ctx, cfg, entries)
+	if err != nil {
+		var res *contract.Result
+		if rr != nil {
+			res = rr.Result
+		}
+		return o.sendFailed(err, res)
+	}
+	if err := o.writeAll(ctx, e, cfg, g, rr); err != nil {
+		return err
+	}
+	return replayVerdict(rr)
+}
+
+// resolve checks the flags and that there is something to replay.
+func (o *replayFlags) resolve(fs *flag.FlagSet) error {
 	if fs.NArg() == 0 {
 		return usageError("no PATH to replay: give corpus files or directories, such as corpus/ or fuzz/testdata/fuzz (see 'contract replay -h')")
 	}
-	if err := checkSendFlags(*target, *fixturesPath, *fault, *workers, *rate, *timeout); err != nil {
+	if err := o.check(); err != nil {
 		return err
 	}
-	if *maxRT < 0 || *maxShrinks < 1 {
+	if o.maxRT < 0 || o.maxShrinks < 1 {
 		return usageError("-max-response-time must not be negative and -max-shrinks must be at least 1")
 	}
-	if _, err := contract.SelectChecks(splitList(*checks), splitList(*skipChecks)); err != nil {
-		return usageError("%v", err)
-	}
-	setup, err := prepareSend(*specPath, *fixturesPath, *target, *fault, *timeout, *caFile)
-	if err != nil {
-		return err
-	}
-	op, val, fx, tg := setup.op, setup.val, setup.fx, setup.target
-	creds, err := newCredentials(ctx, fx, tg, *timeout)
-	if err != nil {
-		return err
-	}
+	return o.checkChecks()
+}
+
+// loadEntries loads the corpus entries and fuzz inputs at paths, with the
+// generator that turns (seed, index) inputs back into cases.
+func loadEntries(s *sendSetup, paths []string) (*gen.Generator, []*corpus.Entry, error) {
+	op, val := s.op, s.val
 	g, err := gen.New(op, gen.Options{Validate: func(b []byte) []spec.Problem { return val.Body(op, bodyMediaType(op), b) }})
 	if err != nil {
-		return usageError("%v", err)
+		return nil, nil, usageError("%v", err)
 	}
-	entries, err := corpus.LoadCorpus(op, g, fs.Args())
+	entries, err := corpus.LoadCorpus(op, g, paths)
 	if err != nil {
-		return usageError("%v", err)
+		return nil, nil, usageError("%v", err)
 	}
-	gs, err := goldenSet(tg, *goldenDir, false)
-	if err != nil {
-		return err
-	}
+	return g, entries, nil
+}
+
+// config is the replay's contract.Config: 0 for -max-response-time is
+// Config's "none", -1.
+func (o *replayFlags) config(s *sendSetup, gs *golden.Set) contract.Config {
 	cfg := contract.Config{
-		Op: op, Validator: val, Fixtures: fx, Target: tg, Credentials: credentialsOf(creds),
-		Workers: *workers, Rate: *rate, Timeout: *timeout, MaxResponseTime: *maxRT, MaxShrinks: *maxShrinks,
-		AllowWrites: *allowWrites, Checks: splitList(*checks), SkipChecks: splitList(*skipChecks), Golden: gs,
+		Op: s.op, Validator: s.val, Fixtures: s.fx, Target: s.target, Credentials: credentialsOf(s.creds),
+		Workers: o.workers, Rate: o.rate, Timeout: o.timeout, MaxResponseTime: o.maxRT, MaxShrinks: o.maxShrinks,
+		AllowWrites: o.allowWrites, Checks: o.checks, SkipChecks: o.skipChecks, Golden: gs,
 	}
-	if *maxRT == 0 {
+	if o.maxRT == 0 {
 		cfg.MaxResponseTime = -1
 	}
-	rr, err := corpus.Replay(ctx, cfg, entries)
-	if err != nil {
-		if errors.Is(err, contract.ErrUnreachable) {
-			// As for run: one line on stderr, and the report files, aborted.
-			if rr != nil {
-				if err := writeReports(rr.Result, *jsonPath, *junitPath); err != nil {
-					return err
-				}
-			}
-			return unreachableError("%s", strings.Replace(err.Error(), contract.ErrUnreachable.Error()+": ", "", 1))
-		}
-		return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
-	}
+	return cfg
+}
+
+// writeAll prints each entry's outcome and the report, writes the report
+// files, and with -minimize the smaller failing entries.
+func (o *replayFlags) writeAll(ctx context.Context, e *env, cfg contract.Config, g *gen.Generator, rr *corpus.ReplayResult) error {
 	writeOutcomes(e.stdout, rr)
 	fmt.Fprintln(e.stdout)
-	if err := (report.ConsoleReporter{Verbose: *verbose, Color: e.terminal, Replay: true}).Report(e.stdout, rr.Result); err != nil {
-		return unreachableError("writing the report: %v", err)
-	}
-	if err := writeReports(rr.Result, *jsonPath, *junitPath); err != nil {
+	if err := o.report(e, rr.Result, true); err != nil {
 		return err
 	}
-	if *minimize {
-		if err := minimizeFailing(ctx, e.stdout, cfg, g, rr); err != nil {
-			return err
-		}
+	if !o.minimize {
+		return nil
 	}
+	return minimizeFailing(ctx, e.stdout, cfg, g, rr)
+}
+
+// replayVerdict is the exit of a completed replay.
+func replayVerdict(rr *corpus.ReplayResult) error {
 	failed := rr.Failed()
 	switch {
 	case rr.Result.Aborted != "":
@@ -230,21 +262,4 @@ func bodyMediaType(op *spec.Operation) string {
 		return op.Body.MediaType
 	}
 	return "application/json"
-}
-
-// writeReports writes the JSON and JUnit reports asked for, atomically.
-func writeReports(res *contract.Result, jsonPath, junitPath string) error {
-	for _, out := range []struct {
-		path string
-		rep  report.Reporter
-	}{{jsonPath, report.JSONReporter{Indent: true}}, {junitPath, report.JUnitReporter{}}} {
-		if out.path == "" {
-			continue
-		}
-		rep := out.rep
-		if err := contract.WriteFileAtomic(out.path, func(w io.Writer) error { return rep.Report(w, res) }); err != nil {
-			return usageError("%v", err)
-		}
-	}
-	return nil
 }

@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"github.com/addons-contract/contract/contract/report"
-	"github.com/addons-contract/contract/contract/target"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/golden"
 )
 
@@ -20,6 +18,7 @@ func init() {
 	register(command{
 		name:    "run",
 		summary: "run the contract suite against the embedded mock or a -target URL",
+		flags:   func(fs *flag.FlagSet) { defineRunFlags(fs) },
 		run:     runSuite,
 	})
 }
@@ -27,134 +26,133 @@ func init() {
 // modulePath is this module's path, to find its root for -update.
 const modulePath = "github.com/addons-contract/contract"
 
+// runFlags are the flags of run.
+type runFlags struct {
+	targetFlags
+	seed                           int64
+	patience, maxRT                time.Duration
+	maxReq, nValid, nInvalid, nSeq int
+	listChecks, update, requireCov bool
+	failFast                       bool
+	save                           string
+	given                          map[string]bool // on the command line or in -config
+}
+
+func defineRunFlags(fs *flag.FlagSet) *runFlags {
+	o := &runFlags{}
+	o.targetFlags.define(fs)
+	fs.Int64Var(&o.seed, "seed", 0, "seed of the generated cases; the same seed sends the same cases (default: time-based, printed)")
+	fs.DurationVar(&o.patience, "rate-limit-patience", target.DefaultRatePatience, "how long to wait out a target that answers only 429 (or asks for a longer Retry-After) before the run ends, exit 3")
+	fs.DurationVar(&o.maxRT, "max-response-time", 0, fmt.Sprintf("response-time budget; slower answers are findings (default %v for the mock, embedded or on loopback, %v for any other target; -1s = none)", contract.DefaultMaxResponseTime, contract.DefaultRemoteMaxResponseTime))
+	fs.IntVar(&o.maxReq, "max-requests", 0, "stop after this many requests (0 = no cap)")
+	fs.BoolVar(&o.listChecks, "list-checks", false, "list the check ids and exit")
+	fs.BoolVar(&o.update, "update", false, "rewrite the golden files from this run's answers")
+	fs.BoolVar(&o.requireCov, "require-coverage", false, "INCONCLUSIVE (exit 1) unless the run observed what a PASS claims: a 201 (with writes), every error row a case expected, few unjudged cases (default: on with -target)")
+	fs.IntVar(&o.nValid, "valid", contract.DefaultValid, "generated valid bodies (each sent to 4 accounts or tokens)")
+	fs.IntVar(&o.nInvalid, "invalid", contract.DefaultInvalid, "generated invalid cases")
+	fs.IntVar(&o.nSeq, "sequences", contract.DefaultSequences, "stateful sequences")
+	fs.StringVar(&o.save, "save", "", "write each finding as a corpus entry in this directory, to replay with 'contract replay DIR'")
+	fs.BoolVar(&o.failFast, "fail-fast", false, "stop sending at the first finding (it is still shrunk and reported)")
+	return o
+}
+
 func runSuite(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "run", "[-target URL -fixtures FILE [-allow-writes]] [flags]")
-	// Before -target: that name shadows package target below.
-	patience := fs.Duration("rate-limit-patience", target.DefaultRatePatience, "how long to wait out a target that answers only 429 (or asks for a longer Retry-After) before the run ends, exit 3")
-	target := fs.String("target", "", "base URL of the server to test, e.g. https://staging.example.com/v2 (default: the embedded mock, in-process)")
-	fixturesPath := fs.String("fixtures", "", "fixtures file of the target (required with -target; default: the mock's shipped fixtures)")
-	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
-	seed := fs.Int64("seed", 0, "seed of the generated cases; the same seed sends the same cases (default: time-based, printed)")
-	workers := fs.Int("workers", contract.DefaultWorkers, "concurrent senders")
-	rate := fs.Float64("rate", 0, rateHelp)
-	timeout := fs.Duration("timeout", contract.DefaultTimeout, "timeout of one request")
-	maxRT := fs.Duration("max-response-time", 0, fmt.Sprintf("response-time budget; slower answers are findings (default %v for the mock, embedded or on loopback, %v for any other target; -1s = none)", contract.DefaultMaxResponseTime, contract.DefaultRemoteMaxResponseTime))
-	caFile := fs.String("ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
-	maxReq := fs.Int("max-requests", 0, "stop after this many requests (0 = no cap)")
-	allowWrites := fs.Bool("allow-writes", false, "against -target, also send cases that add plans (they change billing state)")
-	checks := fs.String("checks", "", "comma-separated check ids to run (default: all; see -list-checks)")
-	skipChecks := fs.String("skip-checks", "", "comma-separated check ids to skip")
-	listChecks := fs.Bool("list-checks", false, "list the check ids and exit")
-	goldenDir := fs.String("golden", "", "directory of golden files (default: the embedded set for the embedded mock; none for -target)")
-	update := fs.Bool("update", false, "rewrite the golden files from this run's answers")
-	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
-	junitPath := fs.String("junit", "", "also write the report as JUnit XML to this file")
-	requireCov := fs.Bool("require-coverage", false, "INCONCLUSIVE (exit 1) unless the run observed what a PASS claims: a 201 (with writes), every error row a case expected, few unjudged cases (default: on with -target)")
-	nValid := fs.Int("valid", contract.DefaultValid, "generated valid bodies (each sent to 4 accounts or tokens)")
-	nInvalid := fs.Int("invalid", contract.DefaultInvalid, "generated invalid cases")
-	nSeq := fs.Int("sequences", contract.DefaultSequences, "stateful sequences")
-	fault := fs.String("fault", "", "serve the embedded mock with this fault, to test the harness (see 'contract mock -faults')")
-	verbose := fs.Bool("v", false, "verbose report: each finding's answer and every coverage count")
-	save := fs.String("save", "", "write each finding as a corpus entry in this directory, to replay with 'contract replay DIR'")
-	failFast := fs.Bool("fail-fast", false, "stop sending at the first finding (it is still shrunk and reported)")
-	if err := parseFlags(fs, args); err != nil {
+	o := defineRunFlags(fs)
+	if err := parseWithConfig(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q (see 'contract run -h')", fs.Arg(0))
 	}
-	if *listChecks {
+	if o.listChecks {
 		for _, c := range contract.AllChecks() {
 			fmt.Fprintf(e.stdout, "%-19s %s\n", c.ID(), c.Doc())
 		}
 		return nil
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["seed"] {
-		*seed = time.Now().UnixNano()
+	if err := o.resolve(fs); err != nil {
+		return err
 	}
-	if err := checkSendFlags(*target, *fixturesPath, *fault, *workers, *rate, *timeout); err != nil {
+	s, err := o.load(ctx)
+	if err != nil {
+		return err
+	}
+	gs, err := goldenSet(s.target, o.golden, o.update)
+	if err != nil {
+		return err
+	}
+	res, err := contract.Run(ctx, o.config(e, s, gs))
+	if err != nil {
+		return o.sendFailed(err, res)
+	}
+	// Written before the exit code is decided: an aborted run (exit 3)
+	// leaves its reports too.
+	if err := o.writeAll(e, res, gs, allSecrets(s.fx, s.creds)); err != nil {
+		return err
+	}
+	return runVerdict(res)
+}
+
+// resolve checks the flags and fills the defaults that depend on others.
+func (o *runFlags) resolve(fs *flag.FlagSet) error {
+	o.given = givenFlags(fs)
+	if !o.given["seed"] {
+		o.seed = time.Now().UnixNano()
+	}
+	if err := o.check(); err != nil {
 		return err
 	}
 	switch {
-	case *target != "" && *update && *goldenDir == "":
+	case o.target != "" && o.update && o.golden == "":
 		return usageError("-update with -target needs -golden DIR (the embedded set is the mock's)")
-	case *maxReq < 0 || *nValid < 0 || *nInvalid < 0 || *nSeq < 0:
+	case o.maxReq < 0 || o.nValid < 0 || o.nInvalid < 0 || o.nSeq < 0:
 		return usageError("-max-requests, -valid, -invalid and -sequences must not be negative")
-	case *patience <= 0:
-		return usageError("-rate-limit-patience %v: want a positive duration", *patience)
+	case o.patience <= 0:
+		return usageError("-rate-limit-patience %v: want a positive duration", o.patience)
 	}
-	if !set["require-coverage"] {
-		*requireCov = *target != "" && *target != "embedded"
+	if !o.given["require-coverage"] {
+		o.requireCov = o.target != "" && o.target != "embedded"
 	}
-	if _, err := contract.SelectChecks(splitList(*checks), splitList(*skipChecks)); err != nil {
-		return usageError("%v", err)
-	}
+	return o.checkChecks()
+}
 
-	setup, err := prepareSend(*specPath, *fixturesPath, *target, *fault, *timeout, *caFile)
-	if err != nil {
-		return err
-	}
-	op, val, fx, tg := setup.op, setup.val, setup.fx, setup.target
-	creds, err := newCredentials(ctx, fx, tg, *timeout)
-	if err != nil {
-		return err
-	}
-
-	gs, err := goldenSet(tg, *goldenDir, *update)
-	if err != nil {
-		return err
-	}
-
-	// The defaults are the fault matrix's (contract.DefaultConfig); flags
-	// left unset hold the same values.
-	cfg := contract.DefaultConfig(op, val, fx, tg, *seed)
-	cfg.Valid, cfg.Invalid, cfg.Sequences = noneIfZero(*nValid), noneIfZero(*nInvalid), noneIfZero(*nSeq)
-	cfg.Workers, cfg.Rate, cfg.Timeout, cfg.MaxResponseTime, cfg.MaxRequests = *workers, *rate, *timeout, *maxRT, *maxReq
-	cfg.AllowWrites, cfg.Checks, cfg.SkipChecks, cfg.FailFast = *allowWrites, splitList(*checks), splitList(*skipChecks), *failFast
-	cfg.Golden, cfg.UpdateGolden = gs, *update
-	cfg.RatePatience, cfg.RequireEvidence = *patience, *requireCov
-	cfg.Credentials = credentialsOf(creds)
-	if set["max-response-time"] && *maxRT <= 0 {
+// config is the run's contract.Config. The defaults are the fault
+// matrix's (contract.DefaultConfig); flags left unset hold the same values.
+func (o *runFlags) config(e *env, s *sendSetup, gs *golden.Set) contract.Config {
+	cfg := contract.DefaultConfig(s.op, s.val, s.fx, s.target, o.seed)
+	cfg.Valid, cfg.Invalid, cfg.Sequences = noneIfZero(o.nValid), noneIfZero(o.nInvalid), noneIfZero(o.nSeq)
+	cfg.Workers, cfg.Rate, cfg.Timeout, cfg.MaxResponseTime, cfg.MaxRequests = o.workers, o.rate, o.timeout, o.maxRT, o.maxReq
+	cfg.AllowWrites, cfg.Checks, cfg.SkipChecks, cfg.FailFast = o.allowWrites, o.checks, o.skipChecks, o.failFast
+	cfg.Golden, cfg.UpdateGolden = gs, o.update
+	cfg.RatePatience, cfg.RequireEvidence = o.patience, o.requireCov
+	cfg.Credentials = credentialsOf(s.creds)
+	if o.given["max-response-time"] && o.maxRT <= 0 {
 		cfg.MaxResponseTime = -1
 	}
 	if e.terminal {
 		cfg.Progress = e.stdout
 	}
-	res, err := contract.Run(ctx, cfg)
-	if err != nil {
-		if errors.Is(err, contract.ErrUnreachable) {
-			// The one line on stderr says it all; the report files are
-			// still written (aborted, with the probe's finding), so that CI
-			// shows why the run failed.
-			if res != nil {
-				if err := writeReports(res, *jsonPath, *junitPath); err != nil {
-					return err
-				}
-			}
-			return unreachableError("%s", strings.TrimPrefix(err.Error(), contract.ErrUnreachable.Error()+": "))
-		}
-		return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
-	}
+	return cfg
+}
 
-	if err := (report.ConsoleReporter{Verbose: *verbose, Color: e.terminal}).Report(e.stdout, res); err != nil {
-		return unreachableError("writing the report: %v", err)
-	}
-	// Written before the exit code is decided: an aborted run (exit 3)
-	// leaves its reports too.
-	if err := writeReports(res, *jsonPath, *junitPath); err != nil {
+// writeAll prints the report and writes what was asked for: report
+// files, golden files and corpus entries (free of secrets).
+func (o *runFlags) writeAll(e *env, res *contract.Result, gs *golden.Set, secrets []string) error {
+	if err := o.report(e, res, false); err != nil {
 		return err
 	}
-	if *update && gs != nil {
+	if o.update && gs != nil {
 		fmt.Fprintf(e.stdout, "golden files written to %s\n", gs)
 	}
-	if *save != "" {
-		if err := saveFindings(e.stdout, *save, res, allSecrets(fx, creds)); err != nil {
-			return err
-		}
+	if o.save == "" {
+		return nil
 	}
+	return saveFindings(e.stdout, o.save, res, secrets)
+}
 
+// runVerdict is the exit of a completed run.
+func runVerdict(res *contract.Result) error {
 	switch {
 	case res.Aborted != "":
 		return unreachableError("run aborted: %s", res.Aborted)
@@ -216,17 +214,6 @@ func modFileIs(data []byte, path string) bool {
 		}
 	}
 	return false
-}
-
-// splitList splits a comma-separated flag value, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // noneIfZero maps a count flag to Config's convention: 0 there means the
