@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -99,27 +100,9 @@ func (s *strState) outside(c byte) bool {
 }
 
 // jsonTooDeep reports whether b, read as JSON, opens more than max arrays
-// and objects inside one another. It is one pass over the bytes, skipping
-// strings (brackets inside them do not count) and decoding nothing, so it
-// is cheap enough to run before any decoder; b need not be valid JSON.
-func jsonTooDeep(b []byte, max int) bool {
-	var st strState
-	depth := 0
-	for _, c := range b {
-		if !st.outside(c) {
-			continue
-		}
-		switch c {
-		case '[', '{':
-			if depth++; depth > max {
-				return true
-			}
-		case ']', '}':
-			depth--
-		}
-	}
-	return false
-}
+// and objects inside one another (gen.NestedDeeper: one pass over the
+// bytes, cheap enough to run before any decoder; b need not be valid JSON).
+func jsonTooDeep(b []byte, max int) bool { return gen.NestedDeeper(b, max) }
 
 // compactJSON returns b without the whitespace outside strings, except one
 // space between two bytes that would otherwise join two tokens ("1 2"

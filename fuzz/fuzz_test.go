@@ -78,7 +78,7 @@ func (e *env) token(b byte) string {
 }
 
 // send posts body to the operation's path for account, as in-process call.
-func (e *env) send(t *testing.T, account, token, contentType string, body []byte) (*http.Request, *httptest.ResponseRecorder) {
+func (e *env) send(t testing.TB, account, token, contentType string, body []byte) (*http.Request, *httptest.ResponseRecorder) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "/accounts/"+account+"/plans/addons", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -99,7 +99,7 @@ type answer struct {
 // invariants holds for every answer, whatever was sent: no 5xx, a JSON body
 // that conforms to the spec for its status, and an error code that belongs
 // to the error matrix row of that status.
-func (e *env) invariants(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder, sent []byte) {
+func (e *env) invariants(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder, sent []byte) {
 	t.Helper()
 	if rec.Code >= 500 {
 		t.Fatalf("status %d for body %q: %s", rec.Code, sent, rec.Body.Bytes())
@@ -135,7 +135,7 @@ func isInvalidBody(rec *httptest.ResponseRecorder) bool {
 // oracle's verdict in both directions: a valid body is never answered
 // 400/300 (it may be 201 or "already has", depending on what the fuzzer
 // sent before), an invalid one always is.
-func (e *env) judgeBody(t *testing.T, body []byte, rec *httptest.ResponseRecorder) {
+func (e *env) judgeBody(t testing.TB, body []byte, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	switch v := e.verdict.judge(body); {
 	case v == valid && isInvalidBody(rec):
@@ -145,25 +145,57 @@ func (e *env) judgeBody(t *testing.T, body []byte, rec *httptest.ResponseRecorde
 	}
 }
 
+// rawSeed is one input of FuzzRawRequest.
+type rawSeed struct {
+	accountRole, tokenRole byte
+	contentType            string
+	body                   []byte
+}
+
+// rawSeeds are FuzzRawRequest's seeds added in code (more live in
+// testdata/fuzz/FuzzRawRequest); the benchmarks run the target's body over them.
+var rawSeeds = []rawSeed{
+	{0, 0, "application/json", []byte(`{"service_effective_date":"2021-12-31","hosts":18,"type":"webinar500_monthly","paid_period_start_date":"2021-12-31"}`)},
+	{0, 0, "application/json; charset=utf-8", []byte(`{"plan_details":{"plan_number":[{"type":"phone_toll_free_number_usca_monthly","hosts":1.8e1}]}}`)},
+	{1, 1, "text/plain", []byte(`{"type":"zwb_monthly","hosts":2}`)},
+	{6, 2, "", []byte(`{"type":`)},
+}
+
 // FuzzRawRequest sends arbitrary bytes, with an arbitrary Content-Type, to
 // every role pairing. Beyond the invariants: a body sent as
 // application/json by the master to the paid account is answered as the
 // oracle of the body rules says (judgeBody).
 func FuzzRawRequest(f *testing.F) {
 	e := newEnv(f)
-	f.Add(byte(0), byte(0), "application/json", []byte(`{"service_effective_date":"2021-12-31","hosts":18,"type":"webinar500_monthly","paid_period_start_date":"2021-12-31"}`))
-	f.Add(byte(0), byte(0), "application/json; charset=utf-8", []byte(`{"plan_details":{"plan_number":[{"type":"phone_toll_free_number_usca_monthly","hosts":1.8e1}]}}`))
-	f.Add(byte(1), byte(1), "text/plain", []byte(`{"type":"zwb_monthly","hosts":2}`))
-	f.Add(byte(6), byte(2), "", []byte(`{"type":`))
+	for _, s := range rawSeeds {
+		f.Add(s.accountRole, s.tokenRole, s.contentType, s.body)
+	}
 	f.Fuzz(func(t *testing.T, accountRole, tokenRole byte, contentType string, body []byte) {
-		account, token := e.account(accountRole), e.token(tokenRole)
-		req, rec := e.send(t, account, token, contentType, body)
-		e.invariants(t, req, rec, body)
-		if account == e.fx.Accounts.Paid && token == e.fx.Tokens.Master && contentType == "application/json" && len(body) <= mock.MaxBody {
-			e.judgeBody(t, body, rec)
-		}
+		e.rawRequest(t, rawSeed{accountRole, tokenRole, contentType, body})
 	})
 }
+
+// rawRequest is FuzzRawRequest's body.
+func (e *env) rawRequest(t testing.TB, s rawSeed) {
+	t.Helper()
+	account, token := e.account(s.accountRole), e.token(s.tokenRole)
+	req, rec := e.send(t, account, token, s.contentType, s.body)
+	e.invariants(t, req, rec, s.body)
+	if account == e.fx.Accounts.Paid && token == e.fx.Tokens.Master && s.contentType == "application/json" && len(s.body) <= mock.MaxBody {
+		e.judgeBody(t, s.body, rec)
+	}
+}
+
+// structuredSeed is one input of FuzzStructured.
+type structuredSeed struct {
+	seed    int64
+	index   uint16
+	isValid bool
+}
+
+// structuredSeeds are FuzzStructured's seeds added in code (more live in
+// testdata/fuzz/FuzzStructured); the benchmarks run the target's body over them.
+var structuredSeeds = []structuredSeed{{1, 0, true}, {1, 3, false}, {42, 17, false}}
 
 // FuzzStructured sends generated cases: the fuzzer picks (seed, index) and
 // whether the case is valid, so coverage guidance steers the generators.
@@ -174,39 +206,45 @@ func FuzzRawRequest(f *testing.F) {
 // judges the answer to every body sent as application/json.
 func FuzzStructured(f *testing.F) {
 	e := newEnv(f)
-	f.Add(int64(1), uint16(0), true)
-	f.Add(int64(1), uint16(3), false)
-	f.Add(int64(42), uint16(17), false)
+	for _, s := range structuredSeeds {
+		f.Add(s.seed, s.index, s.isValid)
+	}
 	f.Fuzz(func(t *testing.T, seed int64, index uint16, isValid bool) {
-		c := e.gen.At(seed, int(index), isValid)
-		req, rec := e.send(t, e.fx.Accounts.Paid, e.fx.Tokens.Master, c.ContentType, c.Body)
-		e.invariants(t, req, rec, c.Body)
-		label := invalid
-		if isValid {
-			label = valid
-		}
-		if c.Layer != gen.LayerMedia && c.Layer != gen.LayerSize {
-			if got := e.verdict.judge(c.Body); got != undecided && got != label {
-				t.Fatalf("the oracle says %s, the generator %s: %s", got, label, c)
-			}
-			e.judgeBody(t, c.Body, rec)
-		}
-		if isValid {
-			if isInvalidBody(rec) {
-				t.Fatalf("valid case rejected as invalid: %s\nanswer: %s", c, rec.Body.Bytes())
-			}
-			return
-		}
-		want := map[gen.Layer]int{gen.LayerMedia: 415, gen.LayerSize: 413}[c.Layer]
-		if want == 0 {
-			want = 400
-		}
-		if rec.Code != want {
-			t.Fatalf("invalid case %s answered %d, want %d: %s", c, rec.Code, want, rec.Body.Bytes())
-		}
-		var a answer
-		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Code == nil || *a.Code != 300 {
-			t.Fatalf("invalid case %s answered %s, want code 300", c, rec.Body.Bytes())
-		}
+		e.structured(t, structuredSeed{seed, index, isValid})
 	})
+}
+
+// structured is FuzzStructured's body.
+func (e *env) structured(t testing.TB, s structuredSeed) {
+	t.Helper()
+	c := e.gen.At(s.seed, int(s.index), s.isValid)
+	req, rec := e.send(t, e.fx.Accounts.Paid, e.fx.Tokens.Master, c.ContentType, c.Body)
+	e.invariants(t, req, rec, c.Body)
+	label := invalid
+	if s.isValid {
+		label = valid
+	}
+	if c.Layer != gen.LayerMedia && c.Layer != gen.LayerSize {
+		if got := e.verdict.judge(c.Body); got != undecided && got != label {
+			t.Fatalf("the oracle says %s, the generator %s: %s", got, label, c)
+		}
+		e.judgeBody(t, c.Body, rec)
+	}
+	if s.isValid {
+		if isInvalidBody(rec) {
+			t.Fatalf("valid case rejected as invalid: %s\nanswer: %s", c, rec.Body.Bytes())
+		}
+		return
+	}
+	want := map[gen.Layer]int{gen.LayerMedia: 415, gen.LayerSize: 413}[c.Layer]
+	if want == 0 {
+		want = 400
+	}
+	if rec.Code != want {
+		t.Fatalf("invalid case %s answered %d, want %d: %s", c, rec.Code, want, rec.Body.Bytes())
+	}
+	var a answer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Code == nil || *a.Code != 300 {
+		t.Fatalf("invalid case %s answered %s, want code 300", c, rec.Body.Bytes())
+	}
 }

@@ -486,16 +486,16 @@ func (s *Server) handle(x *exchange) *answer {
 }
 
 // readBody is io.ReadAll of at most MaxBody+1 bytes of r's body, into a
-// buffer sized by its Content-Length when that is declared and within the
-// limit: io.ReadAll would grow a megabyte body from 512 bytes, copying and
-// clearing it a dozen times.
+// buffer sized by its Content-Length when that is declared: io.ReadAll
+// would grow a megabyte body from 512 bytes, copying and clearing it a
+// dozen times.
 func readBody(r *http.Request) ([]byte, error) {
 	lr := io.LimitReader(r.Body, MaxBody+1)
 	n := r.ContentLength
-	if n <= 0 || n > MaxBody+1 {
+	if n <= 0 {
 		return io.ReadAll(lr)
 	}
-	buf := make([]byte, 0, n+1) // +1: room to see a body longer than declared
+	buf := make([]byte, 0, min(n, MaxBody+1)+1) // +1: room to see a body longer than declared
 	for len(buf) < cap(buf) {
 		k, err := lr.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+k]
