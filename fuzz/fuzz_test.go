@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/internal/contracttest"
 	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/contracttest"
 	"github.com/addons-contract/contract/mock"
 	"github.com/addons-contract/contract/spec"
 )
@@ -27,6 +27,7 @@ type env struct {
 	// dec turns fuzz arguments into cases, as 'contract replay' turns the
 	// inputs in testdata/fuzz into cases (corpus.LoadCorpus).
 	dec *corpus.Decoder
+	gen *gen.Generator
 	srv http.Handler
 	// verdict judges bodies by the body rules, independently of the
 	// validator the mock uses (oracle_test.go).
@@ -49,7 +50,7 @@ func newEnv(tb testing.TB) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e := &env{op: op, val: val, dec: &corpus.Decoder{Op: op, Gen: g, Fixtures: fx}, srv: srv,
+	e := &env{op: op, val: val, dec: &corpus.Decoder{Op: op, Gen: g, Fixtures: fx}, gen: g, srv: srv,
 		verdict: newOracle(op), rows: map[[2]int][]spec.ErrorRow{}}
 	for _, r := range op.Errors {
 		k := [2]int{r.Status, r.Code}
@@ -61,7 +62,7 @@ func newEnv(tb testing.TB) *env {
 // send sends c to the mock as replay sends it, the request of its roles
 // (corpus.Decoder.Request), served in-process so that a panic fails the
 // fuzz target with its stack.
-func (e *env) send(t *testing.T, c *contract.Case) (*http.Request, *httptest.ResponseRecorder) {
+func (e *env) send(t testing.TB, c *contract.Case) (*http.Request, *httptest.ResponseRecorder) {
 	t.Helper()
 	req, err := e.dec.Request(c)
 	if err != nil {
@@ -82,7 +83,7 @@ type answer struct {
 // invariants holds for every answer, whatever was sent: no 5xx, a JSON body
 // that conforms to the spec for its status, and an error code that belongs
 // to the error matrix row of that status.
-func (e *env) invariants(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder, sent []byte) {
+func (e *env) invariants(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder, sent []byte) {
 	t.Helper()
 	if rec.Code >= 500 {
 		t.Fatalf("status %d for body %q: %s", rec.Code, sent, rec.Body.Bytes())
@@ -118,7 +119,7 @@ func isInvalidBody(rec *httptest.ResponseRecorder) bool {
 // oracle's verdict in both directions: a valid body is never answered
 // 400/300 (it may be 201 or "already has", depending on what the fuzzer
 // sent before), an invalid one always is.
-func (e *env) judgeBody(t *testing.T, body []byte, rec *httptest.ResponseRecorder) {
+func (e *env) judgeBody(t testing.TB, body []byte, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	switch v := e.verdict.judge(body); {
 	case v == valid && isInvalidBody(rec):
@@ -128,25 +129,57 @@ func (e *env) judgeBody(t *testing.T, body []byte, rec *httptest.ResponseRecorde
 	}
 }
 
+// rawSeed is one input of FuzzRawRequest.
+type rawSeed struct {
+	accountRole, tokenRole byte
+	contentType            string
+	body                   []byte
+}
+
+// rawSeeds are FuzzRawRequest's seeds added in code (more live in
+// testdata/fuzz/FuzzRawRequest); the benchmarks run the target's body over them.
+var rawSeeds = []rawSeed{
+	{0, 0, "application/json", []byte(`{"service_effective_date":"2021-12-31","hosts":18,"type":"webinar500_monthly","paid_period_start_date":"2021-12-31"}`)},
+	{0, 0, "application/json; charset=utf-8", []byte(`{"plan_details":{"plan_number":[{"type":"phone_toll_free_number_usca_monthly","hosts":1.8e1}]}}`)},
+	{1, 1, "text/plain", []byte(`{"type":"zwb_monthly","hosts":2}`)},
+	{6, 2, "", []byte(`{"type":`)},
+}
+
 // FuzzRawRequest sends arbitrary bytes, with an arbitrary Content-Type, to
 // every role pairing. Beyond the invariants: a body sent as
 // application/json by the master to the paid account is answered as the
 // oracle of the body rules says (judgeBody).
 func FuzzRawRequest(f *testing.F) {
 	e := newEnv(f)
-	f.Add(byte(0), byte(0), "application/json", []byte(`{"service_effective_date":"2021-12-31","hosts":18,"type":"webinar500_monthly","paid_period_start_date":"2021-12-31"}`))
-	f.Add(byte(0), byte(0), "application/json; charset=utf-8", []byte(`{"plan_details":{"plan_number":[{"type":"phone_toll_free_number_usca_monthly","hosts":1.8e1}]}}`))
-	f.Add(byte(1), byte(1), "text/plain", []byte(`{"type":"zwb_monthly","hosts":2}`))
-	f.Add(byte(6), byte(2), "", []byte(`{"type":`))
+	for _, s := range rawSeeds {
+		f.Add(s.accountRole, s.tokenRole, s.contentType, s.body)
+	}
 	f.Fuzz(func(t *testing.T, accountRole, tokenRole byte, contentType string, body []byte) {
-		c := e.dec.RawRequest(accountRole, tokenRole, contentType, body)
-		req, rec := e.send(t, c)
-		e.invariants(t, req, rec, body)
-		if c.Req.Account == contract.AccountPaid && c.Req.Token == contract.TokenMaster && contentType == "application/json" && len(body) <= mock.MaxBody {
-			e.judgeBody(t, body, rec)
-		}
+		e.rawRequest(t, rawSeed{accountRole, tokenRole, contentType, body})
 	})
 }
+
+// rawRequest is FuzzRawRequest's body.
+func (e *env) rawRequest(t testing.TB, s rawSeed) {
+	t.Helper()
+	c := e.dec.RawRequest(s.accountRole, s.tokenRole, s.contentType, s.body)
+	req, rec := e.send(t, c)
+	e.invariants(t, req, rec, s.body)
+	if c.Req.Account == contract.AccountPaid && c.Req.Token == contract.TokenMaster && s.contentType == "application/json" && len(s.body) <= mock.MaxBody {
+		e.judgeBody(t, s.body, rec)
+	}
+}
+
+// structuredSeed is one input of FuzzStructured.
+type structuredSeed struct {
+	seed    int64
+	index   uint16
+	isValid bool
+}
+
+// structuredSeeds are FuzzStructured's seeds added in code (more live in
+// testdata/fuzz/FuzzStructured); the benchmarks run the target's body over them.
+var structuredSeeds = []structuredSeed{{1, 0, true}, {1, 3, false}, {42, 17, false}}
 
 // FuzzStructured sends generated cases: the fuzzer picks (seed, index) and
 // whether the case is valid, so coverage guidance steers the generators.
@@ -157,43 +190,49 @@ func FuzzRawRequest(f *testing.F) {
 // judges the answer to every body sent as application/json.
 func FuzzStructured(f *testing.F) {
 	e := newEnv(f)
-	f.Add(int64(1), uint16(0), true)
-	f.Add(int64(1), uint16(3), false)
-	f.Add(int64(42), uint16(17), false)
+	for _, s := range structuredSeeds {
+		f.Add(s.seed, s.index, s.isValid)
+	}
 	f.Fuzz(func(t *testing.T, seed int64, index uint16, isValid bool) {
-		cs, err := e.dec.Structured(seed, index, isValid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req, rec := e.send(t, cs)
-		c := cs.GenCase()
-		e.invariants(t, req, rec, c.Body)
-		label := invalid
-		if isValid {
-			label = valid
-		}
-		if c.Layer != gen.LayerMedia && c.Layer != gen.LayerSize {
-			if got := e.verdict.judge(c.Body); got != undecided && got != label {
-				t.Fatalf("the oracle says %s, the generator %s: %s", got, label, c)
-			}
-			e.judgeBody(t, c.Body, rec)
-		}
-		if isValid {
-			if isInvalidBody(rec) {
-				t.Fatalf("valid case rejected as invalid: %s\nanswer: %s", c, rec.Body.Bytes())
-			}
-			return
-		}
-		want := map[gen.Layer]int{gen.LayerMedia: 415, gen.LayerSize: 413}[c.Layer]
-		if want == 0 {
-			want = 400
-		}
-		if rec.Code != want {
-			t.Fatalf("invalid case %s answered %d, want %d: %s", c, rec.Code, want, rec.Body.Bytes())
-		}
-		var a answer
-		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Code == nil || *a.Code != 300 {
-			t.Fatalf("invalid case %s answered %s, want code 300", c, rec.Body.Bytes())
-		}
+		e.structured(t, structuredSeed{seed, index, isValid})
 	})
+}
+
+// structured is FuzzStructured's body.
+func (e *env) structured(t testing.TB, s structuredSeed) {
+	t.Helper()
+	cs, err := e.dec.Structured(s.seed, s.index, s.isValid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, rec := e.send(t, cs)
+	c := cs.GenCase()
+	e.invariants(t, req, rec, c.Body)
+	label := invalid
+	if s.isValid {
+		label = valid
+	}
+	if c.Layer != gen.LayerMedia && c.Layer != gen.LayerSize {
+		if got := e.verdict.judge(c.Body); got != undecided && got != label {
+			t.Fatalf("the oracle says %s, the generator %s: %s", got, label, c)
+		}
+		e.judgeBody(t, c.Body, rec)
+	}
+	if s.isValid {
+		if isInvalidBody(rec) {
+			t.Fatalf("valid case rejected as invalid: %s\nanswer: %s", c, rec.Body.Bytes())
+		}
+		return
+	}
+	want := map[gen.Layer]int{gen.LayerMedia: 415, gen.LayerSize: 413}[c.Layer]
+	if want == 0 {
+		want = 400
+	}
+	if rec.Code != want {
+		t.Fatalf("invalid case %s answered %d, want %d: %s", c, rec.Code, want, rec.Body.Bytes())
+	}
+	var a answer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Code == nil || *a.Code != 300 {
+		t.Fatalf("invalid case %s answered %s, want code 300", c, rec.Body.Bytes())
+	}
 }

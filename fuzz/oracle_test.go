@@ -61,6 +61,11 @@ func (o *oracle) judge(body []byte) verdict {
 	if !utf8.Valid(body) {
 		return undecided // how invalid UTF-8 inside a string is read is not stated
 	}
+	if gen.NestedDeeper(body, gen.MaxNesting) {
+		// As errTooDeep below, found in one pass instead of ten thousand
+		// decoder tokens.
+		return undecided
+	}
 	v, err := parseStrict(body)
 	switch {
 	case errors.Is(err, errTooDeep):

@@ -748,11 +748,24 @@ func rawOversize(g *Generator, c *genCtx, base value, ns []node) (produced, bool
 	// Whitespace inside the value keeps the body one valid JSON value: the
 	// size, nothing else, is what is wrong.
 	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
-		out = append(out, b[0])
-		out = append(out, bytes.Repeat([]byte{' '}, pad)...)
+		out = appendSpaces(append(out, b[0]), pad)
 		out = append(out, b[1:]...)
 	} else {
-		out = append(append(out, bytes.Repeat([]byte{' '}, pad)...), b...)
+		out = append(appendSpaces(out, pad), b...)
 	}
 	return produced{body: out, contentType: g.mediaType, layer: LayerSize}, true
+}
+
+// spaces is a block of padding appendSpaces copies from.
+var spaces = bytes.Repeat([]byte{' '}, 4096)
+
+// appendSpaces appends n spaces to b, a block at a time (no n-byte
+// temporary: an oversize body is a megabyte of them).
+func appendSpaces(b []byte, n int) []byte {
+	for n > 0 {
+		k := min(n, len(spaces))
+		b = append(b, spaces[:k]...)
+		n -= k
+	}
+	return b
 }

@@ -3,18 +3,23 @@ package spec
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/cache"
 	"github.com/pb33f/libopenapi-validator/config"
 	verrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
@@ -40,23 +45,54 @@ import (
 type Validator struct {
 	doc *Document
 	v   validator.Validator
+	// seen holds the problems of bodies and answers already judged: a run
+	// sends one body to several accounts and gets the same answer to many
+	// requests, and the verdict is a function of the bytes.
+	seen *verdicts
 }
 
 // Validator returns the document's validator (built once, safe for concurrent use).
 func (d *Document) Validator() (*Validator, error) {
 	d.valOnce.Do(func() {
-		v := validator.NewValidatorFromV3Model(d.model,
-			config.WithFormatAssertions(),
-			config.WithoutSecurityValidation(),
-			config.WithRegexCache(&sync.Map{}),
-		)
+		v := d.libValidator(leanCache{cache.NewDefaultCache()})
 		if v == nil {
 			d.valErr = fmt.Errorf("%s: building validator failed", d.name)
 			return
 		}
-		d.val = &Validator{doc: d, v: v}
+		d.val = &Validator{doc: d, v: v, seen: newVerdicts(maxVerdicts)}
 	})
 	return d.val, d.valErr
+}
+
+// libValidator builds libopenapi-validator's validator with the settings
+// documented on Validator and the given compiled-schema cache.
+func (d *Document) libValidator(schemas cache.SchemaCache) validator.Validator {
+	return validator.NewValidatorFromV3Model(d.model,
+		config.WithFormatAssertions(),
+		config.WithoutSecurityValidation(),
+		config.WithRegexCache(&sync.Map{}),
+		config.WithSchemaCache(schemas),
+	)
+}
+
+// leanCache is the validator's compiled-schema cache, less the rendered
+// YAML text of request-body entries. On every failing body,
+// libopenapi-validator parses that text again to find the line and column
+// of each failing keyword, which Problems do not carry, unless it is empty,
+// in which case it reads the rendered node the entry also holds: a failing
+// body cost twenty times a passing one, nearly all of it that parse
+// (BenchmarkRequest). Entries stored under a schema's own hash (parameters)
+// keep the text, which the validator quotes in their errors.
+type leanCache struct{ *cache.DefaultCache }
+
+// Store keeps e, without its rendered text when e is a body schema's entry.
+func (c leanCache) Store(key uint64, e *cache.SchemaCacheEntry) {
+	if e != nil && e.RenderedNode != nil && e.Schema != nil && e.Schema.GoLow() != nil && key != e.Schema.GoLow().Hash() {
+		lean := *e
+		lean.RenderedInline, lean.RenderedNode, lean.ResourceNodes = nil, nil, nil
+		e = &lean
+	}
+	c.DefaultCache.Store(key, e)
 }
 
 // Request validates r against the document: route, parameters, content type
@@ -79,6 +115,17 @@ func (v *Validator) Body(op *Operation, contentType string, body []byte) []Probl
 	if op == nil {
 		return []Problem{{Keyword: "operation", Message: "no operation given"}}
 	}
+	key := verdictKey(body, "body", op.Method, op.Path, contentType)
+	if ps, ok := v.seen.get(key); ok {
+		return ps
+	}
+	ps := v.body(op, contentType, body)
+	v.seen.put(key, ps)
+	return ps
+}
+
+// body is Body without the memo.
+func (v *Validator) body(op *Operation, contentType string, body []byte) []Problem {
 	item := v.doc.model.Paths.PathItems.GetOrZero(op.Path)
 	if item == nil {
 		return []Problem{{Keyword: "path", Message: fmt.Sprintf("%s: no path %s", v.doc.name, op.Path)}}
@@ -108,6 +155,17 @@ func (v *Validator) Response(req *http.Request, status int, header http.Header, 
 	if req == nil {
 		return []Problem{{Keyword: "request", Message: "no request given"}}
 	}
+	key := verdictKey(body, "response", req.Method, req.URL.String(), strconv.Itoa(status), headerText(header))
+	if ps, ok := v.seen.get(key); ok {
+		return ps
+	}
+	ps := v.response(req, status, header, body)
+	v.seen.put(key, ps)
+	return ps
+}
+
+// response is Response without the memo.
+func (v *Validator) response(req *http.Request, status int, header http.Header, body []byte) []Problem {
 	h := header.Clone()
 	if h == nil {
 		h = http.Header{}
@@ -122,6 +180,70 @@ func (v *Validator) Response(req *http.Request, status int, header http.Header, 
 	}
 	_, errs := v.v.ValidateHttpResponse(req, resp)
 	return v.problems(req.Method, status, body, errs)
+}
+
+// headerText is header in a canonical form: names sorted, each value on
+// its own line.
+func headerText(h http.Header) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, val := range h[k] {
+			b.WriteString(k + ": " + val + "\n")
+		}
+	}
+	return b.String()
+}
+
+// maxVerdicts bounds the memo of a Validator: a run judges a few thousand
+// answers, of which a few hundred differ.
+const maxVerdicts = 4096
+
+// verdicts is a bounded memo of problems by verdictKey; when full it
+// starts afresh, which only costs judging again.
+type verdicts struct {
+	mu  sync.Mutex
+	max int
+	m   map[[sha256.Size]byte][]Problem
+}
+
+func newVerdicts(max int) *verdicts {
+	return &verdicts{max: max, m: map[[sha256.Size]byte][]Problem{}}
+}
+
+// verdictKey hashes the parts of a judgement and the body judged, each
+// length-prefixed so that no two different lists collide by concatenation.
+func verdictKey(body []byte, parts ...string) [sha256.Size]byte {
+	h := sha256.New()
+	var n [8]byte
+	for _, p := range parts {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		io.WriteString(h, p)
+	}
+	binary.LittleEndian.PutUint64(n[:], uint64(len(body)))
+	h.Write(n[:])
+	h.Write(body)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// get returns a copy of the problems stored under k, so that callers may
+// change what they are given.
+func (m *verdicts) get(k [sha256.Size]byte) ([]Problem, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ps, ok := m.m[k]
+	return slices.Clone(ps), ok
+}
+
+func (m *verdicts) put(k [sha256.Size]byte, ps []Problem) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) >= m.max {
+		clear(m.m)
+	}
+	m.m[k] = slices.Clone(ps)
 }
 
 // readBody reads and restores r.Body.
