@@ -633,7 +633,8 @@ func specDiff(e *env, doc *spec.Document, opID string, df diffFlags, asJSON bool
 		return err
 	}
 	if n := failing(ch, df.failOn); n > 0 {
-		return findingsError("%d changes breaking for %s", n, strings.TrimSuffix(df.failOn+"s", "breakings"))
+		whom := map[string]string{"breaking": "a client or a server", "client": "a client", "server": "a server"}[df.failOn]
+		return findingsError("%d of %d changes break %s (-fail-on %s)", n, len(ch.Items), whom, df.failOn)
 	}
 	return nil
 }
