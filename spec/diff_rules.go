@@ -166,24 +166,23 @@ func (d *differ) touches(ch *Change, e effect) {
 // codesAt lists the catalog codes (of either revision) whose place is a
 // field of fields or holds one.
 func (d *differ) codesAt(fields []string) []string {
-	var out []string
-	for _, op := range []*Operation{d.oldOp, d.newOp} {
-		for _, p := range op.Catalog {
-			if slices.ContainsFunc(fields, func(f string) bool { return overlaps(p.Place, f) }) {
-				out = append(out, p.Code)
-			}
-		}
-	}
-	return union(out)
+	return d.codesWhere(func(p Plan) bool {
+		return slices.ContainsFunc(fields, func(f string) bool { return overlaps(p.Place, f) })
+	})
 }
 
 // codesOfRule lists the codes an x-catalog rule admits: "addon" any non-base
 // code, another value the codes of that place.
 func (d *differ) codesOfRule(rule string) []string {
+	return d.codesWhere(func(p Plan) bool { return rule != "" && (rule == "addon" && !p.Base || p.Place == rule) })
+}
+
+// codesWhere lists the codes of either revision's catalog that keep says to.
+func (d *differ) codesWhere(keep func(Plan) bool) []string {
 	var out []string
 	for _, op := range []*Operation{d.oldOp, d.newOp} {
 		for _, p := range op.Catalog {
-			if rule != "" && (rule == "addon" && !p.Base || p.Place == rule) {
+			if keep(p) {
 				out = append(out, p.Code)
 			}
 		}

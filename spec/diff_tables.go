@@ -39,37 +39,54 @@ func (d *differ) table(area, where, kind, prop, old, new string, line int, clien
 // compares, since a client keys on the code (Error.message is
 // human-readable).
 func (d *differ) rowChanges(line int) {
-	oldRows := map[string]ErrorRow{}
-	for _, r := range d.oldOp.Errors {
-		oldRows[r.ID] = r
+	matchBy(d.oldOp.Errors, d.newOp.Errors, func(r ErrorRow) string { return r.ID }, func(o, r *ErrorRow) {
+		switch {
+		case o == nil:
+			d.row(*r, Added, "row", "", r.ID, line, true, true, "a new answer: the server must give it, a client may now get it")
+		case r == nil:
+			d.row(*o, Removed, "row", o.ID, "", line, false, true, "the server must no longer give this answer")
+		default:
+			d.rowFields(*o, *r, line)
+		}
+	})
+}
+
+// rowFields records each field of a row that changed.
+func (d *differ) rowFields(o, r ErrorRow, line int) {
+	for _, f := range []struct {
+		prop, old, new string
+		client, server bool
+		why            string
+	}{
+		{"status", strconv.Itoa(o.Status), strconv.Itoa(r.Status), true, true, "the answer's status changed"},
+		{"code", strconv.Itoa(o.Code), strconv.Itoa(r.Code), true, true, "the answer's code changed"},
+		{"message", o.Message, r.Message, false, true, "the suite compares the message; a client keys on the code"},
+		{"when", o.When, r.When, true, true, "the condition changed: a request may now get another answer"},
+		{extAssumption, o.Assumption, r.Assumption, false, false, "a note"},
+	} {
+		if norm(f.old) != norm(f.new) {
+			d.row(r, Modified, f.prop, f.old, f.new, line, f.client, f.server, f.why)
+		}
+	}
+}
+
+// matchBy pairs the entries of two tables by key: f gets each entry of new
+// in order with its old counterpart (nil when new), then each entry only
+// old has (new nil).
+func matchBy[T any](old, new []T, key func(T) string, f func(o, n *T)) {
+	byKey := map[string]*T{}
+	for i := range old {
+		byKey[key(old[i])] = &old[i]
 	}
 	seen := map[string]bool{}
-	for _, r := range d.newOp.Errors {
-		seen[r.ID] = true
-		o, ok := oldRows[r.ID]
-		if !ok {
-			d.row(r, Added, "row", "", r.ID, line, true, true, "a new answer: the server must give it, a client may now get it")
-			continue
-		}
-		for _, f := range []struct {
-			prop, old, new string
-			client, server bool
-			why            string
-		}{
-			{"status", strconv.Itoa(o.Status), strconv.Itoa(r.Status), true, true, "the answer's status changed"},
-			{"code", strconv.Itoa(o.Code), strconv.Itoa(r.Code), true, true, "the answer's code changed"},
-			{"message", o.Message, r.Message, false, true, "the suite compares the message; a client keys on the code"},
-			{"when", o.When, r.When, true, true, "the condition changed: a request may now get another answer"},
-			{extAssumption, o.Assumption, r.Assumption, false, false, "a note"},
-		} {
-			if norm(f.old) != norm(f.new) {
-				d.row(r, Modified, f.prop, f.old, f.new, line, f.client, f.server, f.why)
-			}
-		}
+	for i := range new {
+		k := key(new[i])
+		seen[k] = true
+		f(byKey[k], &new[i])
 	}
-	for _, r := range d.oldOp.Errors {
-		if !seen[r.ID] {
-			d.row(r, Removed, "row", r.ID, "", line, false, true, "the server must no longer give this answer")
+	for i := range old {
+		if !seen[key(old[i])] {
+			f(&old[i], nil)
 		}
 	}
 }
@@ -108,28 +125,18 @@ func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
 // server must accept (a client may but need not send it); a removed one is
 // now invalid_body for both; a code that moves lands elsewhere in the 201.
 func (d *differ) catalogChanges(line int) {
-	oldPlans := map[string]Plan{}
-	for _, p := range d.oldOp.Catalog {
-		oldPlans[p.Code] = p
-	}
-	seen := map[string]bool{}
-	for _, p := range d.newOp.Catalog {
-		seen[p.Code] = true
-		o, ok := oldPlans[p.Code]
+	matchBy(d.oldOp.Catalog, d.newOp.Catalog, func(p Plan) string { return p.Code }, func(o, p *Plan) {
 		switch {
-		case !ok:
-			d.plan(p, Added, "code", "", p.Place, line, false, true, "a new code: the server must accept it")
+		case o == nil:
+			d.plan(*p, Added, "code", "", p.Place, line, false, true, "a new code: the server must accept it")
+		case p == nil:
+			d.plan(*o, Removed, "code", o.Place, "", line, true, true, "requests with this code are now invalid_body")
 		case o.Place != p.Place:
-			d.plan(p, Modified, "place", o.Place, p.Place, line, true, true, "the code lands elsewhere in the 201 body")
+			d.plan(*p, Modified, "place", o.Place, p.Place, line, true, true, "the code lands elsewhere in the 201 body")
 		case o.Base != p.Base:
-			d.plan(p, Modified, "base", strconv.FormatBool(o.Base), strconv.FormatBool(p.Base), line, true, true, "a base plan is rejected, an add-on added")
+			d.plan(*p, Modified, "base", strconv.FormatBool(o.Base), strconv.FormatBool(p.Base), line, true, true, "a base plan is rejected, an add-on added")
 		}
-	}
-	for _, p := range d.oldOp.Catalog {
-		if !seen[p.Code] {
-			d.plan(p, Removed, "code", p.Place, "", line, true, true, "requests with this code are now invalid_body")
-		}
-	}
+	})
 }
 
 func (d *differ) plan(p Plan, kind, prop, old, new string, line int, client, server bool, why string) {
