@@ -2,7 +2,10 @@
 // files and rewrites those files on -update. It owns the file layout, the
 // normalisation of bodies (fixture ids to placeholders, masked fields) and the
 // canonical encoding; it does not send requests or decide which scenarios are
-// deterministic — the runner does.
+// deterministic — the runner does. Each file records the spec revision it
+// was made against (Entry.Spec), so a run can tell a stale file from a
+// server's fault (Check), and a spec change can list the files it reaches
+// (Affected; docs/SPEC-CHANGES.md).
 package golden
 
 import (

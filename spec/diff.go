@@ -54,14 +54,12 @@ type Change struct {
 	Lib      bool   // libopenapi's own breaking verdict, for reference
 	Why      string // the rule that classified it, one line
 
-	Status int      // the response's status (0 on the request side, or for "default")
-	Fields []string // body fields it reaches, dotted with "[]" for array items ("plan_webinar[].hosts")
-	Rows   []string // error row ids it touches
-	Codes  []string // catalog codes it touches
-	Layers []string // layers of generated cases it changes: "schema", "catalog", "media", "size", "syntax"
-	Pairs  [][2]string
-	// Pairs are the check-order pairs whose order changed, as the new
-	// revision orders them (earlier check first).
+	Status int         // the response's status (0 on the request side, or for "default")
+	Fields []string    // body fields it reaches, dotted with "[]" for array items ("plan_webinar[].hosts")
+	Rows   []string    // error row ids it touches
+	Codes  []string    // catalog codes it touches
+	Layers []string    // layers of generated cases it changes: "schema", "catalog", "media", "size", "syntax"
+	Pairs  [][2]string // check-order pairs whose order changed, as the new revision orders them
 }
 
 // Breaking reports whether the change breaks a client or a server.
