@@ -38,6 +38,8 @@ func (d *differ) place(rc rawChange) {
 	switch {
 	case len(p) >= 4 && p[0] == "paths" && p[1] == "pathItems" && d.isOp(p[2], p[3]):
 		d.operation(rc, p[4:])
+	case len(p) >= 4 && p[0] == "paths" && p[1] == "pathItems":
+		d.document(rc, "other operation "+strings.ToUpper(p[3])+" "+p[2])
 	case len(p) == 1 && p[0] == "paths" && (rc.c.Property == d.oldOp.Path || rc.c.Property == d.newOp.Path):
 		d.add(rc, AreaRequest, "path "+rc.c.Property, both)
 	case len(p) >= 3 && p[0] == "components" && p[1] == "schemas":
