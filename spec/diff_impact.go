@@ -146,12 +146,12 @@ func (c *Changes) rowOf(status int, body any) string {
 	return ""
 }
 
-var placeholder = regexp.MustCompile(`\{[A-Za-z_][A-Za-z0-9_]*\}`)
+var templateSlot = regexp.MustCompile(`\{[A-Za-z_][A-Za-z0-9_]*\}`)
 
 // fits reports whether msg is the template tmpl with its "{name}"
 // placeholders filled by any text: the literal parts appear in order.
 func fits(tmpl, msg string) bool {
-	parts := placeholder.Split(tmpl, -1)
+	parts := templateSlot.Split(tmpl, -1)
 	if len(parts) == 1 {
 		return tmpl == msg
 	}
