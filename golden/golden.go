@@ -2,7 +2,10 @@
 // files and rewrites those files on -update. It owns the file layout, the
 // normalisation of bodies (fixture ids to placeholders, masked fields) and the
 // canonical encoding; it does not send requests or decide which scenarios are
-// deterministic — the runner does.
+// deterministic — the runner does. Each file records the spec revision it
+// was made against (Entry.Spec), so a run can tell a stale file from a
+// server's fault (Check), and a spec change can list the files it reaches
+// (Affected; docs/SPEC-CHANGES.md).
 package golden
 
 import (
@@ -36,6 +39,10 @@ const ext = ".json"
 
 // Entry is one scenario's answer as stored in a golden file.
 type Entry struct {
+	// Spec is the hash of the spec revision the answer was recorded against
+	// (spec.Document.Hash); "" in files recorded before hashes were kept.
+	// Compare ignores it: Check says when it differs from a run's.
+	Spec        string `json:"spec,omitempty"`
 	Status      int    `json:"status"`
 	ContentType string `json:"content_type"`
 	Body        any    `json:"body"` // a Normalize result: JSON values with json.Number numbers, or a string
@@ -154,6 +161,7 @@ func (s Set) Compare(name string, got Entry) (diff string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("golden: %s: %w", name, err)
 	}
+	want.Spec, canon.Spec = "", ""
 	return cmp.Diff(want, canon), nil
 }
 

@@ -124,7 +124,7 @@ func encode(e Entry) ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // "<masked>" stays readable in diffs and reviews
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(Entry{Status: e.Status, ContentType: e.ContentType, Body: body}); err != nil {
+	if err := enc.Encode(Entry{Spec: e.Spec, Status: e.Status, ContentType: e.ContentType, Body: body}); err != nil {
 		return nil, fmt.Errorf("cannot encode entry: %w", err)
 	}
 	return buf.Bytes(), nil // Encoder.Encode ends with the newline

@@ -1,22 +1,30 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
 )
 
 func init() {
 	register(command{
 		name:    "spec",
-		summary: "print the loaded contract: body branches, responses, error matrix, catalog",
+		summary: "print the loaded contract (body branches, responses, error matrix, catalog), or -diff OLD: what a revision changes",
 		run:     runSpec,
 	})
 }
@@ -26,11 +34,16 @@ func init() {
 const maxFieldDepth = 8
 
 func runSpec(_ context.Context, e *env, args []string) error {
-	fs := newFlags(e, "spec", "[-spec FILE] [-op ID] [-json] [-assumptions]")
+	fs := newFlags(e, "spec", "[-spec FILE] [-op ID] [-json] [-assumptions] [-diff OLD [-fail-on breaking] [-golden DIR] [-corpus DIR]]")
 	specPath := fs.String("spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
 	opID := fs.String("op", spec.AddonsOperationID, "operationId of the operation to print")
-	asJSON := fs.Bool("json", false, "print the operation model as JSON")
+	asJSON := fs.Bool("json", false, "print the operation model (or the diff) as JSON")
 	listAssumptions := fs.Bool("assumptions", false, "list every x-assumption note (text output)")
+	var df specDiffFlags
+	fs.StringVar(&df.old, "diff", "", "compare with an older revision: a file, REV:PATH or a git revision REV (of spec/addons.yaml)")
+	fs.StringVar(&df.failOn, "fail-on", "", "with -diff, exit 1 on a breaking change: breaking (for either), client or server")
+	fs.StringVar(&df.golden, "golden", "", "with -diff, the golden set to check (default: the embedded golden/mock)")
+	fs.StringVar(&df.corpus, "corpus", "", "with -diff, the corpus directory to check (default: corpus/ of this module, when found)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +63,12 @@ func runSpec(_ context.Context, e *env, args []string) error {
 	op, err := doc.Operation(*opID)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if df.old != "" {
+		return specDiff(e, doc, *opID, df, *asJSON)
+	}
+	if df.failOn != "" || df.golden != "" || df.corpus != "" {
+		return usageError("-fail-on, -golden and -corpus go with -diff OLD")
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -104,6 +123,9 @@ func printSpec(w io.Writer, op *spec.Operation, listAssumptions bool) error {
 		head = append(head, []string{"rate limit", fmt.Sprint(label)})
 	}
 	head = append(head, []string{"source", op.Source})
+	if m := op.Missing(); len(m) > 0 {
+		head = append(head, []string{"missing", strings.Join(m, ", ") + " (the checks built on them have nothing to judge by)"})
+	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, r := range head {
 		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
@@ -359,6 +381,7 @@ type jsonOperation struct {
 	Catalog     []jsonPlan       `json:"catalog"`
 	CheckOrder  []string         `json:"check_order"`
 	Assumptions []jsonAssumption `json:"assumptions"`
+	Missing     []string         `json:"missing_tables,omitempty"`
 	Source      string           `json:"source"`
 }
 
@@ -432,6 +455,7 @@ func operationJSON(op *spec.Operation) jsonOperation {
 		Servers: op.Servers, Extensions: op.Extensions, Source: op.Source,
 		Responses: []jsonResponse{}, Errors: []jsonErrorRow{}, Catalog: []jsonPlan{},
 		CheckOrder: append([]string{}, op.CheckOrder...), Assumptions: []jsonAssumption{},
+		Missing: op.Missing(),
 	}
 	for _, p := range op.Parameters {
 		out.Parameters = append(out.Parameters, jsonParameter{p.Name, p.In, p.Required, p.Description, schemaJSON(p.Schema, seen, 0)})
@@ -564,4 +588,406 @@ func schemaJSON(s *spec.Schema, seen map[*spec.Schema]bool, depth int) any {
 		m[k] = s.Extensions[k]
 	}
 	return m
+}
+
+// specDiffFlags are the flags of 'contract spec -diff OLD'.
+type specDiffFlags struct {
+	old, failOn, golden, corpus string
+}
+
+// maxListed bounds the goldens and corpus entries listed in the text output;
+// -json lists them all.
+const maxListed = 25
+
+// specDiff compares the revision OLD with doc (the -spec file, or the
+// embedded contract) and prints the changes, then what they mean for the
+// suite: rows, codes, classes, goldens to re-record, entries to re-read.
+func specDiff(e *env, doc *spec.Document, opID string, df specDiffFlags, asJSON bool) error {
+	if !slices.Contains([]string{"", "breaking", "client", "server"}, df.failOn) {
+		return usageError("-fail-on %q: want breaking, client or server", df.failOn)
+	}
+	old, err := loadRevision(df.old)
+	if err != nil {
+		return usageError("-diff %v", err)
+	}
+	ch, err := spec.Diff(old, doc, opID)
+	if err != nil {
+		return usageError("-diff: %v", err)
+	}
+	set := golden.Default()
+	if df.golden != "" {
+		set = golden.Open(df.golden)
+	}
+	cq, err := consequences(ch, set, df.corpus)
+	if err != nil {
+		return usageError("-diff: %v", err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(diffJSON(ch, cq)); err != nil {
+			return err
+		}
+	} else if err := printDiff(e.stdout, ch, cq); err != nil {
+		return err
+	}
+	if n := failing(ch, df.failOn); n > 0 {
+		whom := map[string]string{"breaking": "a client or a server", "client": "a client", "server": "a server"}[df.failOn]
+		return findingsError("%d of %d changes break %s (-fail-on %s)", n, len(ch.Items), whom, df.failOn)
+	}
+	return nil
+}
+
+// failing counts the changes -fail-on names: breaking for anyone, for a
+// client or for a server; none without -fail-on.
+func failing(ch *spec.Changes, failOn string) int {
+	n := 0
+	for _, c := range ch.Items {
+		if failOn == "breaking" && c.Breaking() || failOn == "client" && c.Client || failOn == "server" && c.Server {
+			n++
+		}
+	}
+	return n
+}
+
+// loadRevision reads OLD: a file when one exists at that path, else a git
+// revision, "REV:PATH" or "REV" (of spec/addons.yaml), read with git show
+// from this module's root, so PATH is relative to it.
+func loadRevision(arg string) (*spec.Document, error) {
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+		return spec.Load(arg)
+	}
+	rev, path, ok := strings.Cut(arg, ":")
+	if !ok {
+		path = "spec/addons.yaml"
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, fmt.Errorf("%s: no such file, and no git revision without the module: %v", arg, err)
+	}
+	cmd := exec.Command("git", "-C", root, "show", rev+":"+path)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+		return nil, fmt.Errorf("%s: no such file, and git show %s:%s failed: %s", arg, rev, path, cmp.Or(msg, err.Error()))
+	}
+	return spec.Parse(rev+":"+path, out)
+}
+
+// suiteImpact is what a diff means for this suite.
+type suiteImpact struct {
+	Rows         []string     `json:"rows"`
+	Codes        []string     `json:"codes"`
+	Classes      []string     `json:"classes"`       // mutation classes whose generated cases change
+	NewScenarios []string     `json:"new_scenarios"` // rows and codes the new revision adds: their scenarios have no golden yet
+	GoldenSet    string       `json:"golden_set"`
+	Goldens      []golden.Hit `json:"goldens"` // to re-record
+	GoldenCount  int          `json:"golden_count"`
+	CorpusDir    string       `json:"corpus_dir,omitempty"`
+	Corpus       []corpusHit  `json:"corpus"` // to re-read
+	CorpusCount  int          `json:"corpus_count"`
+}
+
+// corpusHit is a corpus entry a diff reaches.
+type corpusHit struct {
+	Path    string   `json:"path"`
+	Reasons []string `json:"reasons"`
+}
+
+func consequences(ch *spec.Changes, set golden.Set, corpusDir string) (suiteImpact, error) {
+	cq := suiteImpact{Rows: ch.Rows(), Codes: ch.Codes(), GoldenSet: set.String()}
+	layers := ch.Layers()
+	for _, c := range gen.Classes() {
+		// A class's first layer is where its cases usually land (gen.ClassInfo).
+		if len(c.Layers) > 0 && slices.Contains(layers, string(c.Layers[0])) {
+			cq.Classes = append(cq.Classes, c.ID)
+		}
+	}
+	for _, c := range ch.Items {
+		if c.Kind == spec.Added && (c.Area == spec.AreaErrors && c.Property == "row" || c.Area == spec.AreaCatalog && c.Property == "code") {
+			cq.NewScenarios = append(cq.NewScenarios, c.Where)
+		}
+	}
+	names, err := set.Names()
+	if err != nil {
+		return cq, err
+	}
+	cq.GoldenCount = len(names)
+	if cq.Goldens, err = set.Affected(ch); err != nil {
+		return cq, err
+	}
+	if corpusDir == "" {
+		if root, err := moduleRoot(); err == nil {
+			if st, err := os.Stat(filepath.Join(root, "corpus")); err == nil && st.IsDir() {
+				corpusDir = filepath.Join(root, "corpus")
+			}
+		}
+	}
+	if corpusDir != "" {
+		cq.CorpusDir = relPath(corpusDir)
+		cq.Corpus, cq.CorpusCount, err = corpusImpact(ch, corpusDir)
+	}
+	return cq, err
+}
+
+// relPath shows path relative to the working directory when it lies under it.
+func relPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// corpusEntry is what the diff reads of a saved finding (package contract
+// owns the format, "addons-contract-corpus/1"; other files are skipped).
+type corpusEntry struct {
+	Format string `json:"format"`
+	Case   struct {
+		Field string `json:"field"`
+		Adds  []struct {
+			Code string `json:"code"`
+		} `json:"adds"`
+		Request struct {
+			ContentType string `json:"content_type"`
+			Body        string `json:"body"`
+		} `json:"request"`
+		Expect struct {
+			Row string `json:"row"`
+		} `json:"expect"`
+	} `json:"case"`
+	Finding struct {
+		Row string `json:"row"`
+	} `json:"finding"`
+}
+
+// corpusImpact reads every entry under dir and returns those the changes
+// reach, with the number of entries read.
+func corpusImpact(ch *spec.Changes, dir string) ([]corpusHit, int, error) {
+	var hits []corpusHit
+	count := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var ce corpusEntry
+		if json.Unmarshal(data, &ce) != nil || !strings.HasPrefix(ce.Format, "addons-contract-corpus/") {
+			return nil
+		}
+		count++
+		p := spec.Probe{
+			Rows:  []string{ce.Case.Expect.Row, ce.Finding.Row},
+			Field: ce.Case.Field, ContentType: ce.Case.Request.ContentType, Body: []byte(ce.Case.Request.Body),
+		}
+		for _, a := range ce.Case.Adds {
+			p.Adds = append(p.Adds, a.Code)
+		}
+		why, err := ch.Reread(p)
+		if err != nil {
+			return err
+		}
+		if len(why) > 0 {
+			hits = append(hits, corpusHit{Path: relPath(path), Reasons: why})
+		}
+		return nil
+	})
+	return hits, count, err
+}
+
+// printDiff writes the readable diff: the changes grouped by whom they
+// break, then their consequences for the suite, then what the new revision
+// adds on top of the old one's tables and notes.
+func printDiff(w io.Writer, ch *spec.Changes, cq suiteImpact) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s (%s) -> %s (%s)\n", ch.Operation, ch.Old.Name, ch.Old.Hash, ch.New.Name, ch.New.Hash)
+	if len(ch.Items) == 0 {
+		fmt.Fprintf(&b, "no changes to the operation\n")
+	}
+	groups := []struct {
+		title          string
+		client, server bool
+	}{
+		{"BREAKING FOR CLIENTS AND SERVERS", true, true},
+		{"BREAKING FOR CLIENTS", true, false},
+		{"BREAKING FOR SERVERS", false, true},
+		{"NON-BREAKING", false, false},
+	}
+	for _, g := range groups {
+		var in []spec.Change
+		for _, c := range ch.Items {
+			if c.Client == g.client && c.Server == g.server {
+				in = append(in, c)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s (%d)\n", g.title, len(in))
+		for _, c := range in {
+			fmt.Fprintf(&b, "  %-8s %s: %s%s%s\n", c.Kind, c.Where, c.Property, values(c), lineRef(c.Line))
+			if g.client || g.server {
+				fmt.Fprintf(&b, "           %s\n", c.Why)
+			}
+		}
+	}
+	printImpact(&b, ch, cq)
+	printAdds(&b, ch)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// values renders a change's old and new values, cut to one short line each.
+func values(c spec.Change) string {
+	short := func(s string) string {
+		s = strings.Join(strings.Fields(s), " ")
+		if len(s) > 60 {
+			s = s[:57] + "..."
+		}
+		return strconv.Quote(s)
+	}
+	switch {
+	case c.Old == "" && c.New == "":
+		return ""
+	case c.Old == "":
+		return " " + short(c.New)
+	case c.New == "":
+		return " " + short(c.Old)
+	}
+	return " " + short(c.Old) + " -> " + short(c.New)
+}
+
+func lineRef(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d)", n)
+}
+
+// printImpact writes the consequences for the suite and what to do.
+func printImpact(b *strings.Builder, ch *spec.Changes, cq suiteImpact) {
+	if len(ch.Items) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nCONSEQUENCES FOR THIS SUITE\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  error rows\t%s\n", dash(strings.Join(cq.Rows, ", ")))
+	fmt.Fprintf(tw, "  catalog codes\t%s\n", dash(strings.Join(cq.Codes, ", ")))
+	fmt.Fprintf(tw, "  mutation classes\t%s\n", dash(strings.Join(cq.Classes, ", ")))
+	tw.Flush()
+	if len(cq.NewScenarios) > 0 {
+		fmt.Fprintf(b, "  new in %s: %s; each gets a scenario whose golden -update records\n", ch.New.Name, strings.Join(cq.NewScenarios, ", "))
+	}
+	fmt.Fprintf(b, "\n  goldens to re-record: %d of %d in %s\n", len(cq.Goldens), cq.GoldenCount, cq.GoldenSet)
+	for i, h := range cq.Goldens {
+		if i == maxListed {
+			fmt.Fprintf(b, "    ... and %d more (-json lists them all)\n", len(cq.Goldens)-maxListed)
+			break
+		}
+		fmt.Fprintf(b, "    %s\n", h)
+	}
+	if len(cq.Goldens) > 0 || len(cq.NewScenarios) > 0 {
+		fmt.Fprintf(b, "    then: go run ./cmd/contract run -update (the embedded set), or contract run -golden DIR -update; review the diff\n")
+	}
+	if cq.CorpusDir == "" {
+		fmt.Fprintf(b, "\n  corpus entries: no corpus directory found (give -corpus DIR)\n")
+		return
+	}
+	fmt.Fprintf(b, "\n  corpus entries to re-read: %d of %d in %s\n", len(cq.Corpus), cq.CorpusCount, cq.CorpusDir)
+	for i, h := range cq.Corpus {
+		if i == maxListed {
+			fmt.Fprintf(b, "    ... and %d more (-json lists them all)\n", len(cq.Corpus)-maxListed)
+			break
+		}
+		fmt.Fprintf(b, "    %s: %s\n", h.Path, strings.Join(h.Reasons, "; "))
+	}
+	if len(cq.Corpus) > 0 {
+		fmt.Fprintf(b, "    then: contract replay each; an entry whose request means something else now is re-saved (-save) or deleted\n")
+	}
+}
+
+// printAdds writes what the new revision has that the old one lacks: its
+// x- tables and x-assumption notes, and the notes it dropped.
+func printAdds(b *strings.Builder, ch *spec.Changes) {
+	var tables []string
+	for _, t := range ch.OldMissing {
+		if !slices.Contains(ch.NewMissing, t) {
+			tables = append(tables, t)
+		}
+	}
+	if len(tables) == 0 && len(ch.Added) == 0 && len(ch.Removed) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nWHAT %s ADDS ON TOP OF %s\n", ch.New.Name, ch.Old.Name)
+	if len(tables) > 0 {
+		fmt.Fprintf(b, "  tables: %s (the changes above list their rows, codes and order)\n", strings.Join(tables, ", "))
+	}
+	notes := func(title string, list []spec.Assumption) {
+		if len(list) == 0 {
+			return
+		}
+		fmt.Fprintf(b, "  %s (%d):\n", title, len(list))
+		for _, a := range list {
+			fmt.Fprintf(b, "    %s\n      %s\n", a.At, strings.Join(strings.Fields(a.Note), " "))
+		}
+	}
+	notes("x-assumption notes added", ch.Added)
+	notes("x-assumption notes removed", ch.Removed)
+}
+
+// diffJSON is the -json rendering of a diff: the changes as our model has
+// them, with lower-case keys, and the consequences.
+func diffJSON(ch *spec.Changes, cq suiteImpact) any {
+	type change struct {
+		Area     string      `json:"area"`
+		Where    string      `json:"where"`
+		Kind     string      `json:"kind"`
+		Property string      `json:"property"`
+		Old      string      `json:"old,omitempty"`
+		New      string      `json:"new,omitempty"`
+		Line     int         `json:"line,omitempty"`
+		Client   bool        `json:"breaks_client"`
+		Server   bool        `json:"breaks_server"`
+		Lib      bool        `json:"libopenapi_breaking"`
+		Why      string      `json:"why"`
+		Status   int         `json:"status,omitempty"`
+		Fields   []string    `json:"fields,omitempty"`
+		Rows     []string    `json:"rows,omitempty"`
+		Codes    []string    `json:"codes,omitempty"`
+		Layers   []string    `json:"layers,omitempty"`
+		Pairs    [][2]string `json:"pairs,omitempty"`
+	}
+	changes := []change{}
+	for _, c := range ch.Items {
+		changes = append(changes, change(c))
+	}
+	return struct {
+		Operation  string           `json:"operation"`
+		Old        spec.Revision    `json:"old"`
+		New        spec.Revision    `json:"new"`
+		Breaking   bool             `json:"breaking"`
+		Changes    []change         `json:"changes"`
+		Suite      suiteImpact      `json:"consequences"`
+		OldMissing []string         `json:"old_missing_tables"`
+		NewMissing []string         `json:"new_missing_tables"`
+		Added      []jsonAssumption `json:"assumptions_added"`
+		Removed    []jsonAssumption `json:"assumptions_removed"`
+	}{ch.Operation, ch.Old, ch.New, ch.Breaking(), changes, cq, ch.OldMissing, ch.NewMissing, assumptionsJSON(ch.Added), assumptionsJSON(ch.Removed)}
+}
+
+func assumptionsJSON(list []spec.Assumption) []jsonAssumption {
+	out := []jsonAssumption{}
+	for _, a := range list {
+		out = append(out, jsonAssumption(a))
+	}
+	return out
 }
