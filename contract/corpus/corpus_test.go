@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/internal/contracttest"
 	"github.com/addons-contract/contract/contract/corpus"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/contracttest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 )
