@@ -124,6 +124,11 @@ type Traits struct {
 	// NoShrink: the check's verdict is not a function of the payload alone
 	// (a file, the clock, a sequence), so its examples are not shrunk.
 	NoShrink bool
+	// Needs lists the spec's x- tables the check judges by (spec.TableErrors,
+	// spec.TableCatalog, spec.TableCheckOrder). Against a spec lacking one,
+	// such as the vendor's own document, the check is off: it does not run,
+	// and a run that selected it is INCONCLUSIVE (docs/SPEC-CHANGES.md).
+	Needs []string
 }
 
 // TraitsOf returns the traits c declares.
@@ -132,6 +137,25 @@ func TraitsOf(c Check) Traits {
 		return t.Traits()
 	}
 	return Traits{}
+}
+
+// offLine says why c is off against op, "" when op carries every table
+// c needs (Traits.Needs, spec.Operation.Missing).
+func offLine(c Check, op *spec.Operation) string {
+	lack := lacking(op, TraitsOf(c).Needs)
+	if len(lack) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("check %s off: it needs %s, which the spec lacks (leave it out with -skip-checks %s)",
+		c.ID(), strings.Join(lack, " and "), c.ID())
+}
+
+// doubter is a check that can leave an answer unjudged for a cause that is
+// not the server's (a golden file recorded against another spec revision).
+// After the run it says which, one line each, and the run is INCONCLUSIVE:
+// neither a pass nor a finding can be claimed on such an answer.
+type doubter interface {
+	doubts() []string
 }
 
 // configurable is a check with settings taken from a run's config; it
@@ -288,4 +312,17 @@ func allowed(h http.Header, method string) bool {
 		}
 	}
 	return false
+}
+
+// undecided is what keeps a run from its verdict besides what it did not
+// observe (evidence): the checks off for want of a spec table, and the
+// answers a check left unjudged (doubter).
+func (r *runner) undecided() []string {
+	out := append([]string(nil), r.off...)
+	for _, c := range r.checks {
+		if d, ok := c.(doubter); ok {
+			out = append(out, d.doubts()...)
+		}
+	}
+	return out
 }

@@ -21,8 +21,12 @@ type errorRow struct{}
 
 var _ Check = errorRow{}
 
-func (errorRow) ID() string     { return CheckErrorRow }
-func (errorRow) Traits() Traits { return Traits{AnswerAlone: true, Model: true} }
+func (errorRow) ID() string { return CheckErrorRow }
+func (errorRow) Traits() Traits {
+	// Which row an input must hit is the matrix's, and for an input that
+	// trips two checks, the check order's.
+	return Traits{AnswerAlone: true, Model: true, Needs: []string{spec.TableErrors, spec.TableCheckOrder}}
+}
 func (errorRow) Doc() string {
 	return "status, code and message match the error-matrix row the input must hit; a 429 carries code 429 and Retry-After"
 }

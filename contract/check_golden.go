@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,13 +27,18 @@ type goldenMatch struct {
 	rec    *recording
 }
 
-// recording is what an updating golden check saw, by scenario id.
+// recording is what an updating golden check saw, by scenario id, and
+// the stale files a comparing one met (Set.Check).
 type recording struct {
 	mu      sync.Mutex
 	entries map[string]golden.Entry
+	stale   []string
 }
 
-var _ Check = goldenMatch{}
+var (
+	_ Check   = goldenMatch{}
+	_ doubter = goldenMatch{}
+)
 
 // Golden is the golden check comparing scenarios with set, masking the
 // JSON paths in mask; with update it records their answers and rewrites
@@ -62,12 +68,13 @@ func (c goldenMatch) Judge(j *Judgement) []Failure {
 	got := goldenEntry(j, c.mask)
 	name := j.Case.ID
 	if c.update {
+		got.Spec = j.Op.Revision // the revision the answer is recorded against
 		c.rec.mu.Lock()
 		c.rec.entries[name] = got
 		c.rec.mu.Unlock()
 		return nil
 	}
-	diff, err := c.set.Compare(name, got)
+	v, err := c.set.Check(name, got, j.Op.Revision)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			// One finding for every missing file: the set is not recorded.
@@ -75,15 +82,32 @@ func (c goldenMatch) Judge(j *Judgement) []Failure {
 		}
 		return []Failure{{Row: name, Detail: err.Error()}}
 	}
-	if diff == "" {
+	switch {
+	case v.Diff == "":
+		return nil
+	case v.Stale:
+		// The spec changed since the file was recorded: the difference may
+		// be the spec's own doing, so it is no finding of the server.
+		c.rec.mu.Lock()
+		c.rec.stale = append(c.rec.stale, fmt.Sprintf("golden %s recorded against spec %s, the run uses %s: re-record with -update (docs/SPEC-CHANGES.md)",
+			name, v.Want.Spec, j.Op.Revision))
+		c.rec.mu.Unlock()
 		return nil
 	}
-	want, _ := c.set.Load(name)
+	want := v.Want
+	want.Spec = "" // not compared: the diff shows the answer alone
 	return []Failure{{
 		Row:    name,
 		Detail: fmt.Sprintf("answer differs from %s.json in %s", name, c.set),
 		Want:   want, Got: canonicalEntry(got),
 	}}
+}
+
+// doubts are the stale golden files whose answers differed, sorted.
+func (c goldenMatch) doubts() []string {
+	c.rec.mu.Lock()
+	defer c.rec.mu.Unlock()
+	return slices.Sorted(slices.Values(c.rec.stale))
 }
 
 // finish rewrites the golden files of the scenarios recorded with update.

@@ -43,9 +43,12 @@ func (invalidRejected) Judge(j *Judgement) []Failure {
 		want = row.Status
 	}
 	var detail string
-	if passed != "" {
+	switch {
+	case passed != "":
 		detail = fmt.Sprintf("got %s (%s), want %s: the server took the input past the %s check", statusText(j.answer()), passed, expected, expected)
-	} else {
+	case want == 0: // the spec has no error matrix: any 4xx rejects
+		detail = fmt.Sprintf("got %d, want a 4xx", s)
+	default:
 		detail = fmt.Sprintf("got %d, want %d (%s)", s, want, expected)
 	}
 	if j.Case.Field != "" {

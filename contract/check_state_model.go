@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/addons-contract/contract/spec"
 )
 
 // CheckStateModel is the id of the state-model check: answers follow the per-account plan model across sequences.
@@ -16,8 +18,12 @@ type stateModel struct{}
 
 var _ Check = stateModel{}
 
-func (stateModel) ID() string     { return CheckStateModel }
-func (stateModel) Traits() Traits { return Traits{Model: true, NoShrink: true} }
+func (stateModel) ID() string { return CheckStateModel }
+func (stateModel) Traits() Traits {
+	// The plan model is catalog codes at their places, a held one refused
+	// with the matrix's already_has row.
+	return Traits{Model: true, NoShrink: true, Needs: []string{spec.TableErrors, spec.TableCatalog}}
+}
 func (stateModel) Doc() string {
 	return "a plan the run has added is answered \"already has\" naming it, and stays in every later 201 of that account"
 }

@@ -20,8 +20,11 @@ type validAccepted struct{}
 
 var _ Check = validAccepted{}
 
-func (validAccepted) ID() string     { return CheckValidAccepted }
-func (validAccepted) Traits() Traits { return Traits{Model: true} }
+func (validAccepted) ID() string { return CheckValidAccepted }
+func (validAccepted) Traits() Traits {
+	// Which codes are add-ons, and where a 201 shows them, is the catalog's.
+	return Traits{Model: true, Needs: []string{spec.TableCatalog}}
+}
 func (validAccepted) Doc() string {
 	return "a valid add is answered 201 with the plan at its catalog place, hosts echoed where the place has them and dropped where not; rooms_base keeps its base plan"
 }

@@ -11,6 +11,7 @@ type Result struct {
 	// Operation is "METHOD path" of the operation under test, e.g.
 	// "POST /accounts/{accountId}/plans/addons"; it prefixes every finding line.
 	Operation string
+	Spec      string // the spec revision the run judged by (spec.Operation.Revision)
 	Seed      int64
 	Started   time.Time
 	Duration  time.Duration

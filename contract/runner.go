@@ -166,6 +166,7 @@ type runner struct {
 	// keepAnswers keeps every exchange's answer (Judge hands them all to
 	// its caller); a run keeps only those its findings show.
 	keepAnswers bool
+	off         []string // why selected checks are off (offLine), for the verdict
 
 	mu        sync.Mutex
 	records   []*record
@@ -210,7 +211,12 @@ func newRunner(cfg Config) (*runner, error) {
 	}
 	// A check with nothing to judge by does not run (nor show as run).
 	var checks []Check
+	var off []string // selected checks the spec's tables cannot support
 	for _, c := range selected {
+		if why := offLine(c, cfg.Op); why != "" {
+			off = append(off, why)
+			continue
+		}
 		if cc, ok := c.(configurable); ok {
 			if c = cc.configure(cfg); c == nil {
 				continue
@@ -219,7 +225,7 @@ func newRunner(cfg Config) (*runner, error) {
 		checks = append(checks, c)
 	}
 	if len(checks) == 0 {
-		return nil, errors.New("contract: no check left to run (golden needs a golden set, response-time a budget)")
+		return nil, fmt.Errorf("contract: no check left to run (golden needs a golden set, response-time a budget%s)", strings.Join(append([]string{""}, off...), "; "))
 	}
 	t, err := cfg.Target.Fresh()
 	if err != nil {
@@ -233,7 +239,7 @@ func newRunner(cfg Config) (*runner, error) {
 	r := &runner{
 		cfg: cfg, checks: checks, target: t, thr: target.NewThrottle(rate, cfg.RatePatience), pace: pace,
 		ledger: newLedger(cfg.Fixtures), mt: mt,
-		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{}, groups: map[groupKey]*group{},
+		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{}, groups: map[groupKey]*group{}, off: off,
 	}
 	if cfg.Op.Body != nil && cfg.Op.Body.Schema != nil {
 		opts := gen.Options{}
@@ -275,6 +281,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.leaveOut(suite)
 	res, _, err := r.run(ctx, suite.Scenarios, suite.Cases, true)
 	return res, err
 }
@@ -1100,6 +1107,8 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	r.mu.Unlock()
 	res.Pace, res.RateLimit = r.pace, r.thr.Stats()
 	r.evidence(res, recs)
+	res.Inconclusive = append(res.Inconclusive, r.undecided()...)
+	res.Spec = r.cfg.Op.Revision
 	res.Duration = time.Since(start)
 	return res
 }

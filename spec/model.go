@@ -31,6 +31,9 @@ type Operation struct {
 	RowPlans    map[string][]string
 	Assumptions []Assumption // every x-assumption note in the operation and what it references
 	Source      string       // file name the document came from (for messages)
+	// Revision is the document's Hash: the spec revision golden files and
+	// corpus entries made against this operation record.
+	Revision string
 }
 
 // Parameter is one path, query, header or cookie parameter.

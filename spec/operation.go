@@ -99,6 +99,7 @@ func (b *builder) operation(path string, item *v3.PathItem, method string, lop *
 		Tags:    append([]string(nil), lop.Tags...),
 		Source:  b.d.name,
 	}
+	op.Revision = b.d.Hash()
 	for _, list := range [][]*v3.Server{lop.Servers, item.Servers, b.d.model.Servers} {
 		for _, s := range list {
 			if s != nil {

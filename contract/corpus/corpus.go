@@ -37,6 +37,10 @@ type Entry struct {
 	Case      *contract.Case
 	Finding   EntryFinding // what failed when the entry was saved; zero for native fuzz inputs
 	SavedFrom string       // the target it failed on ("embedded mock", a base URL)
+	// Spec is the spec revision the entry was saved against
+	// (spec.Operation.Revision); "" for entries saved before revisions were
+	// kept and for native fuzz inputs.
+	Spec string
 
 	// Args are the values of a Go fuzz input, in its file's order (nil
 	// for an entry in our format): Encode writes them back in that format.
@@ -63,6 +67,7 @@ type corpusFile struct {
 	Before    []*corpusCase `json:"before,omitempty"`
 	Finding   *EntryFinding `json:"finding,omitempty"`
 	SavedFrom string        `json:"saved_from,omitempty"`
+	Spec      string        `json:"spec,omitempty"`
 }
 
 type corpusCase struct {
@@ -181,7 +186,7 @@ func (e *Entry) Encode() ([]byte, error) {
 	if e.Args != nil {
 		return encodeNative(e.Args), nil
 	}
-	f := corpusFile{Format: CorpusFormat, Case: toCorpusCase(e.Case), SavedFrom: e.SavedFrom}
+	f := corpusFile{Format: CorpusFormat, Case: toCorpusCase(e.Case), SavedFrom: e.SavedFrom, Spec: e.Spec}
 	for _, c := range e.Before {
 		f.Before = append(f.Before, toCorpusCase(c))
 	}
@@ -217,7 +222,7 @@ func DecodeEntry(name string, data []byte) (*Entry, error) {
 	if f.Case == nil {
 		return nil, fmt.Errorf("%s: no \"case\"", name)
 	}
-	e := &Entry{Name: filepath.Base(name), Path: name, Source: "corpus", SavedFrom: f.SavedFrom}
+	e := &Entry{Name: filepath.Base(name), Path: name, Source: "corpus", SavedFrom: f.SavedFrom, Spec: f.Spec}
 	if f.Finding != nil {
 		e.Finding = *f.Finding
 	}
@@ -345,7 +350,7 @@ func EntryOf(res *contract.Result, f *contract.Finding) (*Entry, string) {
 		return nil, "no example request"
 	}
 	c := f.Example.Case.Clone()
-	e := &Entry{Case: c, Source: "corpus", SavedFrom: res.Target,
+	e := &Entry{Case: c, Source: "corpus", SavedFrom: res.Target, Spec: res.Spec,
 		Finding: EntryFinding{Check: f.Check, Row: f.Row, Detail: f.Failure.Detail}}
 	if f.Check == contract.CheckGolden && f.Row == "missing" {
 		return nil, "the golden set is not recorded (run with -update first)"

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/internal/words"
+	"github.com/addons-contract/contract/spec"
 )
 
 // ReplayResult is what replaying a corpus found.
@@ -43,6 +45,10 @@ type EntryOutcome struct {
 	Entry    *Entry
 	Skipped  string             // why the entry was not sent; "" when it was
 	Findings []contract.Finding // what failed this time, grouped by (check, row); empty when the entry passes
+	// Stale says that the entry was saved against another spec revision
+	// than the replay's, so what it expects may be the old revision's; ""
+	// when the revisions match or the entry records none.
+	Stale string
 }
 
 // Passed reports whether the entry was sent and nothing failed.
@@ -107,9 +113,17 @@ func Replay(ctx context.Context, cfg contract.Config, entries []*Entry) (*Replay
 		if res.Aborted != "" && len(res.Findings) == 0 {
 			o.Skipped = res.Aborted
 		}
+		o.Stale = staleNote(e, cfg.Op)
 		out.Entries = append(out.Entries, o)
 	}
 	out.Result = mergeResults(cfg, results, start)
+	for _, o := range out.Entries {
+		if o.Stale != "" && o.Skipped == "" {
+			// Not a failure by itself: the entry passes or fails as before,
+			// and the report says what either may owe to the spec.
+			out.Result.Inconclusive = append(out.Result.Inconclusive, "corpus entry "+entryName(o.Entry)+": "+o.Stale)
+		}
+	}
 	for _, o := range out.Entries {
 		if o.Skipped != "" && !strings.HasPrefix(o.Skipped, "replay interrupted") {
 			addSkip(out.Result, o.Skipped)
@@ -119,6 +133,15 @@ func Replay(ctx context.Context, cfg contract.Config, entries []*Entry) (*Replay
 		out.Result.Aborted = "interrupted: " + ctx.Err().Error()
 	}
 	return out, unreachable
+}
+
+// staleNote says that e was saved against another revision of the spec
+// than op's, "" when it was not or e records none.
+func staleNote(e *Entry, op *spec.Operation) string {
+	if e.Spec == "" || op == nil || op.Revision == "" || e.Spec == op.Revision {
+		return ""
+	}
+	return fmt.Sprintf("saved against spec %s, this replay uses %s: what it expects may be the old revision's; re-read it (docs/SPEC-CHANGES.md)", e.Spec, op.Revision)
 }
 
 // pause keeps the rate limit across Judge calls: each call paces its own
@@ -241,6 +264,11 @@ func mergeResults(cfg contract.Config, results []*contract.Result, start time.Ti
 		m.Coverage.Plans = addCovered(m.Coverage.Plans, r.Coverage.Plans)
 		if m.Aborted == "" {
 			m.Aborted = r.Aborted
+		}
+		for _, why := range r.Inconclusive {
+			if !slices.Contains(m.Inconclusive, why) {
+				m.Inconclusive = append(m.Inconclusive, why)
+			}
 		}
 	}
 	order := map[string]int{}
@@ -380,7 +408,7 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 	if lastDetail == "" {
 		lastDetail = e.Finding.Detail
 	}
-	min := &Entry{Source: e.Source, Before: e.Before, Case: cur, SavedFrom: cfg.Target.Name,
+	min := &Entry{Source: e.Source, Before: e.Before, Case: cur, SavedFrom: cfg.Target.Name, Spec: cfg.Op.Revision,
 		Finding: EntryFinding{Check: check, Row: row, Detail: lastDetail}}
 	dir := filepath.Dir(e.Path)
 	if strings.HasPrefix(e.Source, "go-fuzz:") {

@@ -214,6 +214,14 @@ func (c ConsoleReporter) verdict(b *bytes.Buffer, v *view) {
 		}
 		fmt.Fprintf(b, "%s\n", c.paint(ansiRed, "ABORTED: "+v.Aborted+so))
 	case verdictFail:
+		// What the run could not judge still bounds what the findings cover
+		// (checks off for want of a spec table, stale golden files).
+		if len(v.Inconclusive) > 0 {
+			b.WriteString("not judged either:\n")
+			for _, why := range v.Inconclusive {
+				fmt.Fprintf(b, "  - %s\n", why)
+			}
+		}
 		fmt.Fprintf(b, "%s\n", c.paint(ansiRed, "FAIL: "+words.Count(len(v.Findings), "finding")))
 	case verdictInconclusive:
 		b.WriteString("not observed, which a PASS needs:\n")
