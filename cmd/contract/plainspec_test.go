@@ -67,7 +67,10 @@ func TestRunPlainVendorSpec(t *testing.T) {
 			code, stdout, stderr := runCLI(t, args(append([]string{"-spec", plainSpec, "-json", out}, tc.flags...)...)...)
 			require.Equal(t, tc.code, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			require.Contains(t, stdout, " (serving the embedded spec: plain.yaml lacks x-error-codes, x-plan-catalog, x-check-order), seed")
-			rep := readVerdict(t, out)
+			data, err := os.ReadFile(out)
+			require.NoError(t, err)
+			var rep verdictReport
+			require.NoError(t, json.Unmarshal(data, &rep))
 			if require.Equal(t, tc.verdict, rep.Verdict); tc.off == nil {
 				require.Empty(t, rep.Inconclusive)
 			} else {
@@ -102,13 +105,4 @@ func staleLine(t *testing.T, name string) string {
 	doc, err := spec.Load(plainSpec)
 	require.NoError(t, err)
 	return "golden " + name + " recorded against spec " + want.Spec + ", the run uses " + doc.Hash() + ": re-record with -update (docs/SPEC-CHANGES.md)"
-}
-
-func readVerdict(t *testing.T, path string) verdictReport {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var rep verdictReport
-	require.NoError(t, json.Unmarshal(data, &rep))
-	return rep
 }
