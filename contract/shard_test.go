@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/fixtures"
-	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
 	"github.com/stretchr/testify/require"
 )
@@ -43,15 +42,7 @@ func TestParseShard(t *testing.T) {
 // defaultSuite is the default suite of seed 1.
 func defaultSuite(t *testing.T) (*spec.Operation, *Suite) {
 	t.Helper()
-	doc, err := spec.Default()
-	require.NoError(t, err)
-	op, err := doc.Operation(spec.AddonsOperationID)
-	require.NoError(t, err)
-	g, err := gen.New(op, gen.Options{})
-	require.NoError(t, err)
-	s, err := BuildSuite(op, fixtures.Default(), g, 1, DefaultValid, DefaultInvalid)
-	require.NoError(t, err)
-	return op, s
+	return suiteOf(t, fixtures.Default(), DefaultValid, DefaultInvalid)
 }
 
 // The shards of a suite together send every case once, each in the order

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,10 +13,6 @@ import (
 
 	yaml "github.com/pb33f/go-yaml"
 	"github.com/stretchr/testify/require"
-
-	"github.com/addons-contract/contract/fixtures"
-	"github.com/addons-contract/contract/mock"
-	"github.com/addons-contract/contract/spec"
 )
 
 // runOutcome is what the shard tests compare of a -json report.
@@ -97,13 +92,7 @@ func TestShardsMergeLikeOneRun(t *testing.T) {
 // plans to the same accounts, raise no false alarm: each adds only its own
 // plan codes, and neither learns from what the other's adds change.
 func TestConcurrentShardsShareOneServer(t *testing.T) {
-	doc, err := spec.Default()
-	require.NoError(t, err)
-	fx := fixtures.Default()
-	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
-	require.NoError(t, err)
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	srv := mockServer(t)
 	fxFile := fixturesFile(t)
 	dir := t.TempDir()
 	type outcome struct {
