@@ -38,6 +38,12 @@ const (
 type ledger struct {
 	mu   sync.Mutex
 	held map[string]map[string]holding // account role → code → what the run knows
+	// shared is set when other shards add plans to the same server at
+	// the same time: an absence from a 201 then says nothing about later
+	// (notHeld is never learnt), and codes other shards own (foreign) are
+	// theirs, not plans held before this run.
+	shared  bool
+	foreign func(code string) bool
 }
 
 // holding is what the run knows of one code on one account.
@@ -115,7 +121,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 			}
 			if _, found, _ := lookPlace(a.body, p, Add{Code: p.Code}); found {
 				held[p.Code] = heldBefore
-			} else {
+			} else if !l.shared {
 				held[p.Code] = notHeld
 			}
 		}
@@ -136,6 +142,16 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 	}
 }
 
+// newLedger is the plan model of a run or of one run of a sequence: on a
+// server that other shards write to at the same time, it learns only what
+// stays true whatever they add.
+func (r *runner) newLedger() *ledger {
+	l := newLedger(r.cfg.Fixtures)
+	l.shared = !r.cfg.Shard.Whole() && !r.cfg.Target.Embedded
+	l.foreign = r.foreign
+	return l
+}
+
 // heldBefore returns, per account role, the codes the run found held
 // without having added them: state from earlier runs or other clients.
 func (l *ledger) heldBefore() []Held {
@@ -145,7 +161,7 @@ func (l *ledger) heldBefore() []Held {
 	for account, codes := range l.held {
 		var h Held
 		for code, state := range codes {
-			if state == heldBefore {
+			if state == heldBefore && (l.foreign == nil || !l.foreign(code)) {
 				h.Codes = append(h.Codes, code)
 			}
 		}

@@ -13,6 +13,7 @@ type Result struct {
 	Operation string
 	Spec      string // the spec revision the run judged by (spec.Operation.Revision)
 	Seed      int64
+	Shard     Shard // the part of a sharded run this result is; zero when unsharded
 	Started   time.Time
 	Duration  time.Duration
 	Checks    []string    // ids of the checks that ran
