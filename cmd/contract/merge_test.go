@@ -128,6 +128,7 @@ func TestMergeRealShards(t *testing.T) {
 // usage error (exit 2) in one line, and nothing is written.
 func mergeErrors(t *testing.T, dir, one, two, junitOut string) {
 	otherSeed := craft(t, two, filepath.Join(dir, "seed.json"), func(doc map[string]any) { doc["seed"] = 4 })
+	otherSpec := craft(t, two, filepath.Join(dir, "spec.json"), func(doc map[string]any) { doc["spec"] = "sha256:0000" })
 	tests := []struct {
 		name string
 		args []string
@@ -139,6 +140,7 @@ func mergeErrors(t *testing.T, dir, one, two, junitOut string) {
 		{"not a report", []string{one, junitOut}, junitOut + ": not a contract JSON report: invalid character '<'"},
 		{"no such file", []string{one, filepath.Join(dir, "none.json")}, "none.json: no such file"},
 		{"another seed", []string{one, otherSeed}, `differ in seed ("3", "4"): not shards of one run`},
+		{"another spec revision", []string{one, otherSpec}, "differ in spec revision"},
 		{"a flag after the reports", []string{one, two, "-junit", "x.xml"}, "flag -junit after the reports"},
 	}
 	for _, tt := range tests {

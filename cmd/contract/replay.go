@@ -153,6 +153,9 @@ func replayVerdict(rr *corpus.ReplayResult) error {
 		return unreachableError("replay aborted: %s", rr.Result.Aborted)
 	case failed > 0:
 		return findingsError("%d of %s still fail", failed, plural(len(rr.Entries), "entry", "entries"))
+	case len(rr.Result.Inconclusive) > 0:
+		// As run: a replay that could not judge what it claims is no pass.
+		return findingsError("INCONCLUSIVE: %s", strings.Join(rr.Result.Inconclusive, "; "))
 	}
 	return nil
 }
@@ -164,6 +167,9 @@ func writeOutcomes(w io.Writer, rr *corpus.ReplayResult) {
 	for i := range rr.Entries {
 		o := &rr.Entries[i]
 		name := o.Entry.Path
+		if o.Stale != "" {
+			name += " (" + o.Stale + ")"
+		}
 		switch {
 		case o.Skipped != "":
 			skips++

@@ -32,6 +32,7 @@ const jsonBodyMax = 64 << 10
 // (newView) or read back from a JSON report (ReadJSON).
 type view struct {
 	Target     string         `json:"target"`
+	Spec       string         `json:"spec,omitempty"` // the spec revision the run judged by
 	Operation  string         `json:"operation"`
 	Seed       int64          `json:"seed"`
 	Shard      *jsonShard     `json:"shard,omitempty"`   // absent: the run was not sharded
@@ -182,6 +183,7 @@ func (j JSONReporter) render(w io.Writer, v *view) error {
 func newView(r *contract.Result) *view {
 	v := &view{
 		Target:     r.Target,
+		Spec:       r.Spec,
 		Operation:  r.Operation,
 		Seed:       r.Seed,
 		DurationMS: r.Duration.Milliseconds(),

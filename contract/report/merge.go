@@ -159,6 +159,7 @@ func sameRun(a, b *Doc) error {
 		{"seed", fmt.Sprint(a.v.Seed), fmt.Sprint(b.v.Seed)},
 		{"operation", a.v.Operation, b.v.Operation},
 		{"target", a.v.Target, b.v.Target},
+		{"spec revision", a.v.Spec, b.v.Spec},
 		{"shard count", fmt.Sprint(a.shard().Count), fmt.Sprint(b.shard().Count)},
 	} {
 		if f.a != f.b {
