@@ -109,7 +109,7 @@ func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
 	var cases []*Case
 	skipped := 0
 	for _, c := range suite.All() {
-		if c.Expect.Row == rowRateLimited {
+		if c.Expect.Row == spec.RowRateLimited {
 			continue // a limit provoked on purpose, in an order Judge does not keep: no drift to compare
 		}
 		if c.Writes && !writes {

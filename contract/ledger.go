@@ -9,10 +9,6 @@ import (
 	"github.com/addons-contract/contract/spec"
 )
 
-// roomsAddon is the Zoom Rooms add-on code, the only one the rooms_base row
-// refuses (the spec (spec/addons.yaml); the spec states it in the row's "when" prose).
-const roomsAddon = "zroom_monthly"
-
 // Account roles of the fixtures, as cases name them.
 const (
 	AccountPaid      = "paid"
@@ -36,8 +32,9 @@ const (
 // server may answer either way. Holdings only grow, so the model stays true
 // however other cases interleave (cases on one account run in order).
 type ledger struct {
-	mu   sync.Mutex
-	held map[string]map[string]holding // account role → code → what the run knows
+	mu    sync.Mutex
+	held  map[string]map[string]holding // account role → code → what the run knows
+	rooms string                        // the code the rooms_base row refuses (Operation.RoomsAddon); "" when none
 }
 
 // holding is what the run knows of one code on one account.
@@ -52,10 +49,14 @@ const (
 
 func (h holding) held() bool { return h == heldFixture || h == heldBefore || h == added }
 
-func newLedger(fx fixtures.Fixtures) *ledger {
-	return &ledger{held: map[string]map[string]holding{
+func newLedger(op *spec.Operation, fx fixtures.Fixtures) *ledger {
+	l := &ledger{held: map[string]map[string]holding{
 		AccountHasAddon: {fx.HasAddonPlan: heldFixture},
 	}}
+	if rooms, ok := op.RoomsAddon(); ok {
+		l.rooms = rooms.Code
+	}
+	return l
 }
 
 // predict returns what a correct server answers when adds (a body's codes,
@@ -63,10 +64,10 @@ func newLedger(fx fixtures.Fixtures) *ledger {
 func (l *ledger) predict(account string, adds []Add) Expect {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if account == AccountRoomsBase {
+	if account == AccountRoomsBase && l.rooms != "" {
 		for _, a := range adds {
-			if a.Code == roomsAddon {
-				return Expect{Row: rowRoomsBase}
+			if a.Code == l.rooms {
+				return Expect{Row: spec.RowRoomsBase}
 			}
 		}
 	}
@@ -81,7 +82,7 @@ func (l *ledger) predict(account string, adds []Add) Expect {
 		if h.held() {
 			// The first code the model knows is held: a correct server names
 			// it, or an earlier code of the body it may hold unknown to the run.
-			return Expect{Row: rowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
+			return Expect{Row: spec.RowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
 		}
 	}
 	e := Expect{Plans: adds, MayHoldPlan: len(unknown) > 0, Held: unknown}
@@ -121,7 +122,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 		}
 		return
 	}
-	row, ok := op.Row(rowAlreadyHas)
+	row, ok := op.Row(spec.RowAlreadyHas)
 	if !ok {
 		return
 	}

@@ -99,8 +99,8 @@ var _ commands.Command = (*stateStep)(nil)
 func (r *runner) runSequences(ctx context.Context) error {
 	m := &machine{r: r, ctx: ctx, g: r.gen}
 	fx := r.cfg.Fixtures
-	if _, ok := catalogPlan(r.cfg.Op, roomsAddon); ok {
-		m.bodies = append(m.bodies, m.step(AccountRoomsBase, plainBody(roomsAddon, 1)))
+	if rooms, ok := r.cfg.Op.RoomsAddon(); ok {
+		m.bodies = append(m.bodies, m.step(AccountRoomsBase, plainBody(rooms.Code, 1)))
 	}
 	m.bodies = append(m.bodies, m.step(AccountHasAddon, plainBody(fx.HasAddonPlan, 2)))
 	if phone, ok := phoneBody(r.cfg.Op); ok {
@@ -179,9 +179,9 @@ func (m *machine) DestroySystemUnderTest(sut commands.SystemUnderTest) {
 // GenInitialState makes a fresh model each time it is asked: gopter calls
 // it once per run of a sequence.
 func (m *machine) GenInitialState() gopter.Gen {
-	fx := m.r.cfg.Fixtures
+	op, fx := m.r.cfg.Op, m.r.cfg.Fixtures
 	return func(*gopter.GenParameters) *gopter.GenResult {
-		return gopter.NewGenResult(&seqState{know: newLedger(fx)}, gopter.NoShrinker)
+		return gopter.NewGenResult(&seqState{know: newLedger(op, fx)}, gopter.NoShrinker)
 	}
 }
 
