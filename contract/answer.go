@@ -23,6 +23,25 @@ type answer struct {
 	hasMessage bool
 }
 
+// Reading is an answer as the checks read it, for comparing two targets'
+// answers in the contract's terms (package drift).
+type Reading struct {
+	Code       int64 // the body's "code", when it is an integer (HasCode)
+	HasCode    bool
+	Message    string // the body's "message", when it is a string (HasMessage)
+	HasMessage bool
+	Row        string // the first error row (spec order) the answer fits, "" when none
+	Body       any    // the decoded JSON body, numbers as json.Number
+	IsJSON     bool   // the body is exactly one JSON value (Body holds it)
+}
+
+// Read reads ex's answer as the checks do.
+func Read(op *spec.Operation, ex *Exchange) Reading {
+	a := parseAnswer(ex)
+	return Reading{Code: a.code, HasCode: a.hasCode, Message: a.message, HasMessage: a.hasMessage,
+		Row: rowOf(op, a), Body: a.body, IsJSON: a.isJSON}
+}
+
 // parseAnswer reads ex's status, media type and, for JSON bodies, code and message.
 func parseAnswer(ex *Exchange) answer {
 	a := answer{status: ex.Status}
