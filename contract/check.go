@@ -34,6 +34,9 @@ type Judgement struct {
 	Exchange  *Exchange
 	AccountID string // the account id the request addressed
 	Embedded  bool   // the target is the embedded mock, in its known initial state
+	// Foreign reports the plan codes other shards of the run add (nil
+	// unsharded): a 201's plan set shows them or not depending on timing.
+	Foreign func(code string) bool
 
 	ans    answer
 	parsed bool

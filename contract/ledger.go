@@ -32,9 +32,17 @@ const (
 // server may answer either way. Holdings only grow, so the model stays true
 // however other cases interleave (cases on one account run in order).
 type ledger struct {
-	mu    sync.Mutex
-	held  map[string]map[string]holding // account role → code → what the run knows
-	rooms string                        // the code the rooms_base row refuses (Operation.RoomsAddon); "" when none
+	mu   sync.Mutex
+	held map[string]map[string]holding // account role → code → what the run knows
+	// rooms is the code the rooms_base row refuses (Operation.RoomsAddon);
+	// "" when the spec names none.
+	rooms string
+	// shared is set when other shards add plans to the same server at
+	// the same time: an absence from a 201 then says nothing about later
+	// (notHeld is never learnt), and codes other shards own (foreign) are
+	// theirs, not plans held before this run.
+	shared  bool
+	foreign func(code string) bool
 }
 
 // holding is what the run knows of one code on one account.
@@ -116,7 +124,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 			}
 			if _, found, _ := lookPlace(a.body, p, Add{Code: p.Code}); found {
 				held[p.Code] = heldBefore
-			} else {
+			} else if !l.shared {
 				held[p.Code] = notHeld
 			}
 		}
@@ -137,6 +145,16 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 	}
 }
 
+// newLedger is the plan model of a run or of one run of a sequence: on a
+// server that other shards write to at the same time, it learns only what
+// stays true whatever they add.
+func (r *runner) newLedger() *ledger {
+	l := newLedger(r.cfg.Op, r.cfg.Fixtures)
+	l.shared = !r.cfg.Shard.Whole() && !r.cfg.Target.Embedded
+	l.foreign = r.foreign
+	return l
+}
+
 // heldBefore returns, per account role, the codes the run found held
 // without having added them: state from earlier runs or other clients.
 func (l *ledger) heldBefore() []Held {
@@ -146,7 +164,7 @@ func (l *ledger) heldBefore() []Held {
 	for account, codes := range l.held {
 		var h Held
 		for code, state := range codes {
-			if state == heldBefore {
+			if state == heldBefore && (l.foreign == nil || !l.foreign(code)) {
 				h.Codes = append(h.Codes, code)
 			}
 		}

@@ -12,6 +12,7 @@ type Result struct {
 	// "POST /accounts/{accountId}/plans/addons"; it prefixes every finding line.
 	Operation string
 	Seed      int64
+	Shard     Shard // the part of a sharded run this result is; zero when unsharded
 	Started   time.Time
 	Duration  time.Duration
 	Checks    []string    // ids of the checks that ran

@@ -12,8 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ruleSuite is the default suite's scenarios for fx, by id.
-func ruleSuite(t *testing.T, fx fixtures.Fixtures) (*spec.Operation, map[string]*Case, []*Case) {
+// suiteOf is the suite of seed 1 for fx with nValid and nInvalid
+// generated cases.
+func suiteOf(t *testing.T, fx fixtures.Fixtures, nValid, nInvalid int) (*spec.Operation, *Suite) {
 	t.Helper()
 	doc, err := spec.Default()
 	require.NoError(t, err)
@@ -21,8 +22,15 @@ func ruleSuite(t *testing.T, fx fixtures.Fixtures) (*spec.Operation, map[string]
 	require.NoError(t, err)
 	g, err := gen.New(op, gen.Options{})
 	require.NoError(t, err)
-	s, err := BuildSuite(op, fx, g, 1, 1, 1)
+	s, err := BuildSuite(op, fx, g, 1, nValid, nInvalid)
 	require.NoError(t, err)
+	return op, s
+}
+
+// ruleSuite is the default suite's scenarios for fx, by id.
+func ruleSuite(t *testing.T, fx fixtures.Fixtures) (*spec.Operation, map[string]*Case, []*Case) {
+	t.Helper()
+	op, s := suiteOf(t, fx, 1, 1)
 	byID := map[string]*Case{}
 	for _, c := range s.Scenarios {
 		byID[c.ID] = c

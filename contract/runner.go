@@ -99,6 +99,10 @@ type Config struct {
 	Progress   io.Writer // when set, a progress line is kept up to date on it (a terminal)
 	Shrink     bool      // shrink the example of each finding on a generated case
 	MaxShrinks int       // resends per shrunk finding (the run's resends are capped at maxResends in all); 0 = DefaultMaxShrinks
+
+	// Shard is the part of the run this runner sends (Run only); the zero
+	// Shard is the whole run.
+	Shard Shard
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -115,6 +119,12 @@ func (c Config) withDefaults() (Config, error) {
 		} else if *v < 0 {
 			*v = 0
 		}
+	}
+	if c.Shard != (Shard{}) && (c.Shard.N < 1 || c.Shard.K < 1 || c.Shard.K > c.Shard.N) {
+		return c, fmt.Errorf("contract: shard %s: want 1 ≤ k ≤ n", c.Shard)
+	}
+	if c.UpdateGolden && !c.Shard.Whole() {
+		return c, errors.New("contract: golden files are recorded by an unsharded run (a shard sees part of each plan set)")
 	}
 	def(&c.Valid, DefaultValid)
 	def(&c.Invalid, DefaultInvalid)
@@ -154,6 +164,8 @@ type runner struct {
 	pace   string // how the run is paced, for the report
 	ledger *ledger
 	mt     string // the request media type
+	// foreign reports the plan codes another shard owns; nil unsharded.
+	foreign func(code string) bool
 
 	sent     atomic.Int64
 	done     atomic.Int64
@@ -232,9 +244,10 @@ func newRunner(cfg Config) (*runner, error) {
 	rate, pace := target.Pace(t, cfg.Rate)
 	r := &runner{
 		cfg: cfg, checks: checks, target: t, thr: target.NewThrottle(rate, cfg.RatePatience), pace: pace,
-		ledger: newLedger(cfg.Op, cfg.Fixtures), mt: mt,
+		mt:      mt,
 		skipped: map[string]int{}, stateEx: map[groupKey]*stateExample{}, groups: map[groupKey]*group{},
 	}
+	r.ledger = r.newLedger()
 	if cfg.Op.Body != nil && cfg.Op.Body.Schema != nil {
 		opts := gen.Options{}
 		if v, op := cfg.Validator, cfg.Op; v != nil {
@@ -275,6 +288,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	suite, r.foreign = suite.Part(r.cfg.Shard)
+	r.ledger = r.newLedger()
 	res, _, err := r.run(ctx, suite.Scenarios, suite.Cases, true)
 	return res, err
 }
@@ -319,7 +334,7 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 			r.abort(reason)
 			r.skipN(reason, len(send)-1)
 			if stateful && r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
-				r.skipN("stateful sequences: "+reason, r.cfg.Sequences)
+				r.skipN("stateful sequences: "+reason, r.ownSequences())
 			}
 			stopProgress()
 			return r.result(ctx, start, len(all)), p.exchanges, fmt.Errorf("%w: %s", ErrUnreachable, reason)
@@ -377,7 +392,7 @@ func (r *runner) sendable(all []*Case, stateful bool) []int {
 		send = append(send, i)
 	}
 	if stateful && r.cfg.Sequences > 0 && !r.cfg.Target.Embedded && !r.cfg.AllowWrites {
-		r.skipN("stateful sequences: writes need -allow-writes", r.cfg.Sequences)
+		r.skipN("stateful sequences: writes need -allow-writes", r.ownSequences())
 	}
 	return send
 }
@@ -482,8 +497,9 @@ func (r *runner) sendConcurrently(ctx, parent context.Context, cancel context.Ca
 // runStateful sends what needs the run's plan model: the expired-token
 // case and the gopter sequences.
 func (r *runner) runStateful(ctx, parent context.Context) error {
-	if ctx.Err() == nil {
-		// A token past its lifetime must get the 401 row, never be served.
+	// A token past its lifetime must get the 401 row, never be served. The
+	// case is the first shard's (K is 0 unsharded).
+	if ctx.Err() == nil && r.cfg.Shard.K <= 1 {
 		if c, why := r.expiredTokenCase(ctx); c != nil {
 			if _, err := r.exec(ctx, r.target, c, r.nextPos()); err != nil {
 				return err
@@ -494,12 +510,23 @@ func (r *runner) runStateful(ctx, parent context.Context) error {
 	}
 	if r.cfg.Sequences > 0 && (r.cfg.Target.Embedded || r.cfg.AllowWrites) {
 		if ctx.Err() != nil {
-			r.skipN("stateful sequences: "+r.stopReason(parent), r.cfg.Sequences)
+			r.skipN("stateful sequences: "+r.stopReason(parent), r.ownSequences())
 		} else if err := r.runSequences(ctx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ownSequences is how many of the stateful sequences this shard runs.
+func (r *runner) ownSequences() int {
+	n := 0
+	for seq := 1; seq <= r.cfg.Sequences; seq++ {
+		if r.cfg.Shard.ownsSequence(seq) {
+			n++
+		}
+	}
+	return n
 }
 
 // finishChecks lets the checks with work left after the last judgement
@@ -627,7 +654,7 @@ func (rec *record) answeredCase() bool { return rec.ex.answered() && !rec.thrott
 func (r *runner) judgement(ex *Exchange) *Judgement {
 	id, _ := r.accountID(ex.Case.Req.Account)
 	return &Judgement{
-		Op: r.cfg.Op, Validator: r.cfg.Validator, Fixtures: r.cfg.Fixtures, Case: ex.Case, Exchange: ex,
+		Op: r.cfg.Op, Validator: r.cfg.Validator, Fixtures: r.cfg.Fixtures, Case: ex.Case, Exchange: ex, Foreign: r.foreign,
 		AccountID: id, Embedded: r.cfg.Target.Embedded,
 	}
 }
@@ -1056,6 +1083,7 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 		Target:    r.target.Name,
 		Operation: r.cfg.Op.Method + " " + r.cfg.Op.Path,
 		Seed:      r.cfg.Seed,
+		Shard:     r.cfg.Shard,
 		Started:   start,
 		Cases:     built + r.stateRuns,
 	}

@@ -231,3 +231,22 @@ func reword(fs *flag.FlagSet, usage map[string]string) {
 		fs.Lookup(name).Usage = text
 	}
 }
+
+// shardFlag is -shard k/n.
+type shardFlag struct{ s *contract.Shard }
+
+func (f shardFlag) String() string {
+	if f.s == nil || f.s.Whole() {
+		return ""
+	}
+	return f.s.String()
+}
+
+func (f shardFlag) Set(v string) error {
+	s, err := contract.ParseShard(v)
+	if err != nil {
+		return err
+	}
+	*f.s = s
+	return nil
+}

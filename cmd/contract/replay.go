@@ -31,6 +31,7 @@ type replayFlags struct {
 	maxRT      time.Duration
 	minimize   bool
 	maxShrinks int
+	shard      contract.Shard
 }
 
 func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
@@ -39,6 +40,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 	fs.DurationVar(&o.maxRT, "max-response-time", contract.DefaultMaxResponseTime, "response-time budget; slower answers are findings (0 = none)")
 	fs.BoolVar(&o.minimize, "minimize", false, "shrink each failing entry to the smallest body still failing the same check, written beside it as NAME.min.json")
 	fs.IntVar(&o.maxShrinks, "max-shrinks", contract.DefaultMaxShrinks, "requests spent minimising one entry")
+	fs.Var(shardFlag{&o.shard}, "shard", "replay part `k/n` of the entries ('contract merge' joins the n shards' -json reports)")
 	reword(fs, map[string]string{
 		"target":       "base URL of the server to replay against (default: the embedded mock, in-process)",
 		"fault":        "serve the embedded mock with this fault (see 'contract mock -faults')",
@@ -66,6 +68,7 @@ func runReplay(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	entries = corpus.Part(entries, o.shard)
 	gs, err := goldenSet(s.target, o.golden, false)
 	if err != nil {
 		return err
@@ -120,7 +123,7 @@ func (o *replayFlags) config(s *sendSetup, gs *golden.Set) contract.Config {
 	cfg := contract.Config{
 		Op: s.op, Validator: s.val, Fixtures: s.fx, Target: s.target, Credentials: credentialsOf(s.creds),
 		Workers: o.workers, Rate: o.rate, Timeout: o.timeout, MaxResponseTime: o.maxRT, MaxShrinks: o.maxShrinks,
-		AllowWrites: o.allowWrites, Checks: o.checks, SkipChecks: o.skipChecks, Golden: gs,
+		AllowWrites: o.allowWrites, Checks: o.checks, SkipChecks: o.skipChecks, Golden: gs, Shard: o.shard,
 	}
 	if o.maxRT == 0 {
 		cfg.MaxResponseTime = -1

@@ -35,6 +35,7 @@ type runFlags struct {
 	listChecks, update, requireCov bool
 	failFast                       bool
 	save                           string
+	shard                          contract.Shard
 	given                          map[string]bool // on the command line or in -config
 }
 
@@ -53,6 +54,7 @@ func defineRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.IntVar(&o.nSeq, "sequences", contract.DefaultSequences, "stateful sequences")
 	fs.StringVar(&o.save, "save", "", "write each finding as a corpus entry in this directory, to replay with 'contract replay DIR'")
 	fs.BoolVar(&o.failFast, "fail-fast", false, "stop sending at the first finding (it is still shrunk and reported)")
+	fs.Var(shardFlag{&o.shard}, "shard", "send part `k/n` of the suite (needs -seed; 'contract merge' joins the n shards' -json reports)")
 	return o
 }
 
@@ -110,6 +112,10 @@ func (o *runFlags) resolve(fs *flag.FlagSet) error {
 		return usageError("-max-requests, -valid, -invalid and -sequences must not be negative")
 	case o.patience <= 0:
 		return usageError("-rate-limit-patience %v: want a positive duration", o.patience)
+	case !o.shard.Whole() && !o.given["seed"]:
+		return usageError("-shard %s needs -seed: every shard must build the same suite", o.shard)
+	case !o.shard.Whole() && o.update:
+		return usageError("-update with -shard: golden files are recorded by an unsharded run")
 	}
 	if !o.given["require-coverage"] {
 		o.requireCov = o.target != "" && o.target != "embedded"
@@ -127,6 +133,7 @@ func (o *runFlags) config(e *env, s *sendSetup, gs *golden.Set) contract.Config 
 	cfg.Golden, cfg.UpdateGolden = gs, o.update
 	cfg.RatePatience, cfg.RequireEvidence = o.patience, o.requireCov
 	cfg.Credentials = credentialsOf(s.creds)
+	cfg.Shard = o.shard
 	if o.given["max-response-time"] && o.maxRT <= 0 {
 		cfg.MaxResponseTime = -1
 	}

@@ -28,6 +28,20 @@ func fixturesFile(t *testing.T) string {
 	return p
 }
 
+// mockServer serves a fresh mock with the shipped fixtures on a loopback
+// port until the test ends.
+func mockServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	doc, err := spec.Default()
+	require.NoError(t, err)
+	fx := fixtures.Default()
+	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
+	require.NoError(t, err)
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // jsonReport is what tests read back of a -json report.
 type jsonReport struct {
 	Passed   bool   `json:"passed"`
@@ -139,13 +153,7 @@ func TestRunUnreachableTarget(t *testing.T) {
 // Against a remote target the billing-safe default skips writes and says
 // so; JSON and JUnit reports are written and hold no token.
 func TestRunRemoteWritesReports(t *testing.T) {
-	doc, err := spec.Default()
-	require.NoError(t, err)
-	fx := fixtures.Default()
-	m, err := mock.New(mock.Config{Doc: doc, Fixtures: &fx})
-	require.NoError(t, err)
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	srv := mockServer(t)
 	dir := t.TempDir()
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	code, stdout, stderr := runCLI(t, args("-target", srv.URL, "-fixtures", fixturesFile(t), "-rate", "inf", "-workers", "2",
@@ -158,7 +166,7 @@ func TestRunRemoteWritesReports(t *testing.T) {
 	for _, p := range []string{jsonPath, junitPath} {
 		data, err := os.ReadFile(p)
 		require.NoError(t, err)
-		for _, secret := range fx.Secrets() {
+		for _, secret := range fixtures.Default().Secrets() {
 			require.NotContains(t, string(data), secret)
 		}
 	}

@@ -376,3 +376,23 @@ func beforeSteps(steps []contract.Step, last *contract.Case) []*contract.Case {
 	}
 	return out
 }
+
+// Part returns the entries shard sh replays: contract.Split over the
+// entries' cases, so entries that touch the same server state stay in
+// one shard, in order. The whole run replays every entry.
+func Part(entries []*Entry, sh contract.Shard) []*Entry {
+	if sh.Whole() {
+		return entries
+	}
+	units := make([][]*contract.Case, len(entries))
+	for i, e := range entries {
+		units[i] = e.Cases()
+	}
+	var out []*Entry
+	for i, s := range contract.Split(units, sh.N) {
+		if s == sh.K-1 {
+			out = append(out, entries[i])
+		}
+	}
+	return out
+}

@@ -269,3 +269,20 @@ func TestNativeRawRequestRoles(t *testing.T) {
 }
 
 func quoteByte(b byte) string { return fmt.Sprintf("'\\x%02x'", b) }
+
+// Replay's shards together replay every entry once, in the order of the
+// whole corpus.
+func TestPartReplaysEveryEntryOnce(t *testing.T) {
+	_, op, _ := contracttest.Addons(t)
+	entries, err := corpus.LoadCorpus(op, generator(t), []string{filepath.Join("testdata", "good")})
+	require.NoError(t, err)
+	require.Greater(t, len(entries), 2)
+	require.Equal(t, entries, corpus.Part(entries, contract.Shard{}))
+	for _, n := range []int{2, 3} {
+		var joined []*corpus.Entry
+		for k := 1; k <= n; k++ {
+			joined = append(joined, corpus.Part(entries, contract.Shard{K: k, N: n})...)
+		}
+		require.ElementsMatch(t, entries, joined, "n=%d: every entry once", n)
+	}
+}

@@ -84,12 +84,16 @@ func (c ConsoleReporter) paint(code, s string) string {
 // limit it met.
 func (c ConsoleReporter) header(b *bytes.Buffer, v *view) {
 	took := v.duration.Round(time.Millisecond)
+	shard := ""
+	if v.Shard != nil {
+		shard = ", shard " + v.Shard.String()
+	}
 	if c.Replay {
-		fmt.Fprintf(b, "contract replay: target %s, %s, %s in %s\n",
-			v.Target, words.Count(v.Sent, "request"), words.Count(v.Cases, "case"), took)
+		fmt.Fprintf(b, "contract replay: target %s%s, %s, %s in %s\n",
+			v.Target, shard, words.Count(v.Sent, "request"), words.Count(v.Cases, "case"), took)
 	} else {
-		fmt.Fprintf(b, "contract run: target %s, seed %d, %s, %s in %s\n",
-			v.Target, v.Seed, words.Count(v.Sent, "request"), words.Count(v.Cases, "case"), took)
+		fmt.Fprintf(b, "contract run: target %s, seed %d%s, %s, %s in %s\n",
+			v.Target, v.Seed, shard, words.Count(v.Sent, "request"), words.Count(v.Cases, "case"), took)
 	}
 	if v.Pace != "" {
 		fmt.Fprintf(b, "pace: %s\n", v.Pace)

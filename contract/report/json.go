@@ -71,6 +71,14 @@ type jsonShard struct {
 	Count int `json:"count"`
 }
 
+// shardOf is s as the JSON report says it; nil for a whole run.
+func shardOf(s contract.Shard) *jsonShard {
+	if s.Whole() {
+		return nil
+	}
+	return &jsonShard{Index: s.K, Count: s.N}
+}
+
 type jsonRateLimit struct {
 	Answers  int     `json:"answers_429"`
 	PausedMS int64   `json:"paused_ms"`
@@ -198,6 +206,7 @@ func newView(r *contract.Result) *view {
 		CreatedGen:   r.CreatedGenerated,
 		Held:         []jsonHeld{},
 		Inconclusive: append([]string{}, r.Inconclusive...),
+		Shard:        shardOf(r.Shard),
 		started:      r.Started,
 		duration:     r.Duration,
 		paused:       r.RateLimit.Paused,
