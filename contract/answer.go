@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"mime"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
@@ -23,6 +21,25 @@ type answer struct {
 	hasCode    bool
 	message    string // the body's "message" when it is a string
 	hasMessage bool
+}
+
+// Reading is an answer as the checks read it, for comparing two targets'
+// answers in the contract's terms (package drift).
+type Reading struct {
+	Code       int64 // the body's "code", when it is an integer (HasCode)
+	HasCode    bool
+	Message    string // the body's "message", when it is a string (HasMessage)
+	HasMessage bool
+	Row        string // the first error row (spec order) the answer fits, "" when none
+	Body       any    // the decoded JSON body, numbers as json.Number
+	IsJSON     bool   // the body is exactly one JSON value (Body holds it)
+}
+
+// Read reads ex's answer as the checks do.
+func Read(op *spec.Operation, ex *Exchange) Reading {
+	a := parseAnswer(ex)
+	return Reading{Code: a.code, HasCode: a.hasCode, Message: a.message, HasMessage: a.hasMessage,
+		Row: rowOf(op, a), Body: a.body, IsJSON: a.isJSON}
 }
 
 // parseAnswer reads ex's status, media type and, for JSON bodies, code and message.
@@ -154,65 +171,15 @@ func isWordByte(c byte) bool {
 	return true
 }
 
-// placeholderRE finds "{name}" placeholders in message templates.
-var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// templateRE compiles a message template into an anchored expression. A
-// placeholder with values in fill matches one of them exactly; any other
-// placeholder ({detail}, or one left unfilled) matches any non-empty text,
-// captured so that callers can read what the server put there.
-func templateRE(tmpl string, fill map[string][]string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("^")
-	last := 0
-	for _, m := range placeholderRE.FindAllStringSubmatchIndex(tmpl, -1) {
-		b.WriteString(regexp.QuoteMeta(tmpl[last:m[0]]))
-		name := tmpl[m[2]:m[3]]
-		if vals := fill[name]; len(vals) > 0 {
-			alts := make([]string, len(vals))
-			for i, v := range vals {
-				alts[i] = regexp.QuoteMeta(v)
-			}
-			b.WriteString("(" + strings.Join(alts, "|") + ")")
-		} else {
-			b.WriteString("(.+)")
-		}
-		last = m[1]
-	}
-	b.WriteString(regexp.QuoteMeta(tmpl[last:]))
-	b.WriteString("$")
-	pattern := b.String()
-	if re, ok := templateCache.Load(pattern); ok {
-		return re.(*regexp.Regexp)
-	}
-	re := regexp.MustCompile(pattern)
-	templateCache.Store(pattern, re)
-	return re
-}
-
-// templateCache holds compiled templates by pattern: a run judges thousands
-// of answers against a few dozen distinct (template, fill) pairs.
-var templateCache sync.Map
-
-// fillTemplate replaces each placeholder that has a value in fill by its
-// first value, leaving the others as written: the message a correct server
-// would send, as far as the runner can know it.
-func fillTemplate(tmpl string, fill map[string][]string) string {
-	return placeholderRE.ReplaceAllStringFunc(tmpl, func(p string) string {
-		if vals := fill[p[1:len(p)-1]]; len(vals) > 0 {
-			return vals[0]
-		}
-		return p
-	})
-}
-
 // matchesRow reports whether a is an answer of row: its status, its code and
 // a message fitting its template (fill narrows the placeholders).
-func matchesRow(row spec.ErrorRow, a answer, fill map[string][]string) bool {
-	if a.status != row.Status || !a.hasCode || a.code != int64(row.Code) || !a.hasMessage {
-		return false
-	}
-	return templateRE(row.Message, fill).MatchString(a.message)
+func matchesRow(row spec.ErrorRow, a answer, fill spec.Fill) bool {
+	return a.carries(row) && spec.CompileTemplate(row.Message, fill).Fits(a.message)
+}
+
+// carries reports whether a has row's status and code, and a message.
+func (a answer) carries(row spec.ErrorRow) bool {
+	return a.status == row.Status && a.hasCode && a.code == int64(row.Code) && a.hasMessage
 }
 
 // rowOf returns the id of the first error row (spec order) that a matches
@@ -232,18 +199,8 @@ func rowOf(op *spec.Operation, a answer) string {
 // namedPlan returns the code an "already has" answer names ({planCode} in
 // the row's template), when a is such an answer.
 func namedPlan(row spec.ErrorRow, a answer) (string, bool) {
-	if a.status != row.Status || !a.hasCode || a.code != int64(row.Code) || !a.hasMessage {
+	if !a.carries(row) {
 		return "", false
 	}
-	names := placeholderRE.FindAllStringSubmatch(row.Message, -1)
-	m := templateRE(row.Message, nil).FindStringSubmatch(a.message)
-	if m == nil {
-		return "", false
-	}
-	for i, n := range names {
-		if n[1] == "planCode" && i+1 < len(m) {
-			return m[i+1], true
-		}
-	}
-	return "", false
+	return spec.CompileTemplate(row.Message, nil).Captured(a.message, "planCode")
 }

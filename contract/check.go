@@ -67,8 +67,8 @@ func (j *Judgement) row() (spec.ErrorRow, bool) {
 }
 
 // fill returns the placeholder values a correct answer to j uses.
-func (j *Judgement) fill() map[string][]string {
-	f := map[string][]string{"subAccountId": {j.AccountID}}
+func (j *Judgement) fill() spec.Fill {
+	f := spec.Fill{"subAccountId": {j.AccountID}}
 	e := j.Case.Expect
 	codes := append([]string(nil), e.Held...)
 	if len(codes) == 0 {
@@ -297,9 +297,9 @@ func gotError(a answer) errorAnswer {
 // wantError is row's answer with placeholders filled from fill. Where the
 // template leaves text open ({detail}) and got's message fits it, got's
 // message is used, so the diff shows only what is wrong.
-func wantError(row spec.ErrorRow, fill map[string][]string, got answer) errorAnswer {
-	w := errorAnswer{Status: row.Status, Code: int64(row.Code), Message: fillTemplate(row.Message, fill)}
-	if got.hasMessage && templateRE(row.Message, fill).MatchString(got.message) {
+func wantError(row spec.ErrorRow, fill spec.Fill, got answer) errorAnswer {
+	w := errorAnswer{Status: row.Status, Code: int64(row.Code), Message: spec.FillMessage(row.Message, fill)}
+	if got.hasMessage && spec.CompileTemplate(row.Message, fill).Fits(got.message) {
 		w.Message = got.message
 	}
 	return w

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/addons-contract/contract/spec"
 )
 
 // CheckAuthEnforced is the id of the auth-enforced check: missing, malformed and unknown tokens get 401.
@@ -21,17 +23,17 @@ func (authEnforced) Doc() string {
 }
 func (authEnforced) Applies(j *Judgement) bool {
 	return j.answered() && j.Exchange.Status != http.StatusTooManyRequests &&
-		(j.Case.Kind == KindAuth || j.Case.Expect.Row == rowInvalidToken || j.Case.Expect.Row == rowTokenExpired)
+		(j.Case.Kind == KindAuth || j.Case.Expect.Row == spec.RowInvalidToken || j.Case.Expect.Row == spec.RowTokenExpired)
 }
 func (authEnforced) Judge(j *Judgement) []Failure {
 	s := j.Exchange.Status
 	auth := describeAuth(j.Case.Req)
-	if row := j.Case.Expect.Row; row == rowInvalidToken || row == rowTokenExpired {
+	if row := j.Case.Expect.Row; row == spec.RowInvalidToken || row == spec.RowTokenExpired {
 		if s == http.StatusUnauthorized {
 			return nil
 		}
 		detail := fmt.Sprintf("%s: got %d, want 401", auth, s)
-		if row == rowTokenExpired && s < 300 {
+		if row == spec.RowTokenExpired && s < 300 {
 			detail += ": a token past its lifetime was served"
 		}
 		return []Failure{{Row: row, Detail: detail, Want: statusOnly{401}, Got: statusOnly{s}}}

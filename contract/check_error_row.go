@@ -100,9 +100,9 @@ func describeWant(w errorAnswer) string {
 // describeRow is what a row's answer must be, in words: status/code and the
 // message with the placeholders the runner can fill; a message that is
 // free text ({detail}) is left out, since any non-empty one is right.
-func describeRow(row spec.ErrorRow, fill map[string][]string) string {
+func describeRow(row spec.ErrorRow, fill spec.Fill) string {
 	s := fmt.Sprintf("%d/%d", row.Status, row.Code)
-	msg := fillTemplate(row.Message, fill)
+	msg := spec.FillMessage(row.Message, fill)
 	if msg == "{detail}" {
 		return s + " with a message"
 	}
@@ -126,12 +126,12 @@ func judgeAnyRow(j *Judgement, a answer) []Failure {
 // judgeRateLimited holds a 429 to the rate_limited row and its Retry-After header.
 func judgeRateLimited(j *Judgement, a answer) []Failure {
 	var out []Failure
-	if row, ok := j.Op.Row(rowRateLimited); ok && !matchesRow(row, a, nil) {
-		out = append(out, Failure{Row: rowRateLimited, Detail: fmt.Sprintf("got %s, want %s", statusText(a), describeRow(row, nil)), Want: wantError(row, nil, a), Got: gotError(a)})
+	if row, ok := j.Op.Row(spec.RowRateLimited); ok && !matchesRow(row, a, nil) {
+		out = append(out, Failure{Row: spec.RowRateLimited, Detail: fmt.Sprintf("got %s, want %s", statusText(a), describeRow(row, nil)), Want: wantError(row, nil, a), Got: gotError(a)})
 	}
 	ra := strings.TrimSpace(j.Exchange.Header.Get("Retry-After"))
 	if n, err := strconv.Atoi(ra); err != nil || n < 0 {
-		out = append(out, Failure{Row: rowRateLimited, Detail: fmt.Sprintf("429 with Retry-After %q, want a number of seconds", ra)})
+		out = append(out, Failure{Row: spec.RowRateLimited, Detail: fmt.Sprintf("429 with Retry-After %q, want a number of seconds", ra)})
 	}
 	return out
 }

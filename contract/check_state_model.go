@@ -59,7 +59,7 @@ func (stateModel) Judge(j *Judgement) []Failure {
 func judgeKept(j *Judgement, a answer) []Failure {
 	var out []Failure
 	for _, code := range j.Case.Expect.Kept {
-		plan, ok := catalogPlan(j.Op, code)
+		plan, ok := j.Op.Plan(code)
 		if !ok {
 			continue
 		}

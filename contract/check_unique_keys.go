@@ -1,10 +1,10 @@
 package contract
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/addons-contract/contract/internal/jsonorder"
 )
 
 // CheckUniqueKeys is the id of the unique-keys check: no JSON answer names
@@ -41,47 +41,37 @@ func (uniqueKeys) Judge(j *Judgement) []Failure {
 }
 
 // repeatedKey returns the first member name that an object of body gives
-// twice, and the JSON path of that object ("$" for the top).
+// twice, in the order the bytes show them, and the JSON path of that
+// object ("$" for the top).
 func repeatedKey(body []byte) (path, key string, ok bool) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	path, key, ok, _ = scanValue(dec, "$")
-	return path, key, ok
+	v, err := jsonorder.Parse(body, jsonorder.Options{AllowDuplicates: true})
+	if err != nil {
+		return "", "", false
+	}
+	return firstRepeat(v, "$")
 }
 
-// scanValue reads one value from dec, returning the first repeated member
-// name found in it; err ends the scan (the body is no JSON).
-func scanValue(dec *json.Decoder, at string) (path, key string, found bool, err error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return "", "", false, err
-	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		for dec.More() {
-			t, err := dec.Token()
-			if err != nil {
-				return "", "", false, err
+// firstRepeat finds the first repeated member name in v, at path at: in
+// an object, a repeat comes before anything nested in the members after it.
+func firstRepeat(v jsonorder.Value, at string) (path, key string, ok bool) {
+	switch v.Kind {
+	case jsonorder.Object:
+		seen := make(map[string]bool, len(v.Members))
+		for _, m := range v.Members {
+			if seen[m.Name] {
+				return at, m.Name, true
 			}
-			name, _ := t.(string)
-			if seen[name] {
-				return at, name, true, nil
-			}
-			seen[name] = true
-			if p, k, ok, err := scanValue(dec, at+"."+name); ok || err != nil {
-				return p, k, ok, err
+			seen[m.Name] = true
+			if p, k, ok := firstRepeat(m.Value, at+"."+m.Name); ok {
+				return p, k, true
 			}
 		}
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			if p, k, ok, err := scanValue(dec, at+"["+strconv.Itoa(i)+"]"); ok || err != nil {
-				return p, k, ok, err
+	case jsonorder.Array:
+		for i, it := range v.Items {
+			if p, k, ok := firstRepeat(it, at+"["+strconv.Itoa(i)+"]"); ok {
+				return p, k, true
 			}
 		}
-	default:
-		return "", "", false, nil
 	}
-	_, err = dec.Token() // the closing delimiter
-	return "", "", false, err
+	return "", "", false
 }

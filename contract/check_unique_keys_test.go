@@ -19,6 +19,8 @@ func TestUniqueKeys(t *testing.T) {
 		{"same name in sibling objects", `{"a":{"type":"x"},"b":{"type":"y"}}`, "", ""},
 		{"top level", `{"code":0,"code":124,"message":"m"}`, "code", `names "code" twice in $`},
 		{"nested in an array", `{"plan_webinar":[{"type":"w","hosts":1},{"type":"w","hosts":2,"hosts":3}]}`, "hosts", `in $.plan_webinar[1]`},
+		{"nested repeat before the outer one", `{"a":{"b":1,"b":2},"a":3}`, "b", `names "b" twice in $.a`},
+		{"outer repeat before a nested one", `{"a":1,"a":{"b":1,"b":2}}`, "a", `names "a" twice in $`},
 		{"no JSON", `code=1`, "", ""},
 	}
 	for _, tc := range tests {

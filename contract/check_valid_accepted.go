@@ -38,7 +38,7 @@ func (validAccepted) Judge(j *Judgement) []Failure {
 	e := j.Case.Expect
 	if a.status != http.StatusCreated {
 		if e.MayHoldPlan {
-			if row, ok := j.Op.Row(rowAlreadyHas); ok && matchesRow(row, a, j.fill()) {
+			if row, ok := j.Op.Row(spec.RowAlreadyHas); ok && matchesRow(row, a, j.fill()) {
 				return nil
 			}
 		}
@@ -50,7 +50,7 @@ func (validAccepted) Judge(j *Judgement) []Failure {
 	}
 	var out []Failure
 	for _, add := range e.Plans {
-		plan, ok := catalogPlan(j.Op, add.Code)
+		plan, ok := j.Op.Plan(add.Code)
 		if !ok {
 			continue // not a catalog code: nothing to look for
 		}
@@ -94,7 +94,7 @@ func showsHosts(got any) bool {
 // account with a Zoom Rooms base plan): the 201 is the whole plan set, so
 // the Zoom Rooms place still holds a plan whose type is not the add-on.
 func keepsRoomsBase(j *Judgement, a answer) []Failure {
-	plan, ok := catalogPlan(j.Op, roomsAddon)
+	plan, ok := j.Op.RoomsAddon()
 	if j.Case.Req.Account != AccountRoomsBase || !ok || strings.HasSuffix(plan.Place, "[]") {
 		return nil
 	}
@@ -104,26 +104,16 @@ func keepsRoomsBase(j *Judgement, a answer) []Failure {
 		v = m[seg]
 	}
 	if m, ok := v.(map[string]any); ok {
-		if t, ok := m["type"].(string); ok && t != "" && t != roomsAddon {
+		if t, ok := m["type"].(string); ok && t != "" && t != plan.Code {
 			return nil
 		}
 	}
 	return []Failure{{
 		Row:    "created:rooms-base",
-		Detail: fmt.Sprintf("201 for rooms_base without its Zoom Rooms base plan at %s (a type other than %s): the 201 is the whole plan set", plan.Place, roomsAddon),
-		Want:   map[string]any{plan.Place: map[string]any{"type": "(a Zoom Rooms base plan, not " + roomsAddon + ")"}},
+		Detail: fmt.Sprintf("201 for rooms_base without its Zoom Rooms base plan at %s (a type other than %s): the 201 is the whole plan set", plan.Place, plan.Code),
+		Want:   map[string]any{plan.Place: map[string]any{"type": "(a Zoom Rooms base plan, not " + plan.Code + ")"}},
 		Got:    map[string]any{plan.Place: v},
 	}}
-}
-
-// catalogPlan returns the catalog entry of code.
-func catalogPlan(op *spec.Operation, code string) (spec.Plan, bool) {
-	for _, p := range op.Catalog {
-		if p.Code == code {
-			return p, true
-		}
-	}
-	return spec.Plan{}, false
 }
 
 // placeWant is what a 201 must show at the plan's place, for diffs.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract/target"
+	"github.com/addons-contract/contract/spec"
 )
 
 // Credentials supplies the bearer tokens of token roles that are fetched,
@@ -33,9 +34,6 @@ type Credentials interface {
 // TokenExpiredMaster is the token role of the case that sends, on purpose,
 // a master token kept past its lifetime (only with Credentials).
 const TokenExpiredMaster = "expired_master"
-
-// rowTokenExpired is the 401 row of an expired token.
-const rowTokenExpired = "token_expired"
 
 // maxRefreshes bounds the new tokens one request may fetch because the
 // target answered its token as expired (once in flight, and again after a
@@ -71,7 +69,7 @@ func (r *runner) isExpiredAnswer(ex *Exchange) bool {
 	if ex.Status != http.StatusUnauthorized {
 		return false
 	}
-	row, ok := r.cfg.Op.Row(rowTokenExpired)
+	row, ok := r.cfg.Op.Row(spec.RowTokenExpired)
 	return ok && matchesRow(row, parseAnswer(ex), nil)
 }
 
@@ -83,7 +81,7 @@ func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
 	if cr == nil {
 		return nil, ""
 	}
-	if _, ok := r.cfg.Op.Row(rowTokenExpired); !ok {
+	if _, ok := r.cfg.Op.Row(spec.RowTokenExpired); !ok {
 		return nil, ""
 	}
 	tok, at := cr.ExpiredToken(TokenMaster)
@@ -101,7 +99,7 @@ func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
 	}
 	c := &Case{ID: "auth/expired-token", Kind: KindAuth,
 		Req:    Request{Account: AccountPaid, Token: TokenExpiredMaster, ContentType: r.mt, Body: []byte(`{}`)},
-		Expect: Expect{Row: rowTokenExpired}}
+		Expect: Expect{Row: spec.RowTokenExpired}}
 	return c, ""
 }
 

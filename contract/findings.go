@@ -120,7 +120,7 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 		if cand.Stateful {
 			// A fresh server (or, remote, one whose holdings the model does
 			// not know): predicted from the fixtures alone.
-			cand.Expect = newLedger(r.cfg.Fixtures).predict(cand.Req.Account, cand.Adds)
+			cand.Expect = newLedger(r.cfg.Op, r.cfg.Fixtures).predict(cand.Req.Account, cand.Adds)
 		}
 		got, err := r.send(ctx, t, &cand)
 		if err != nil || got == nil {

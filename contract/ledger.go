@@ -9,10 +9,6 @@ import (
 	"github.com/addons-contract/contract/spec"
 )
 
-// roomsAddon is the Zoom Rooms add-on code, the only one the rooms_base row
-// refuses (the spec (spec/addons.yaml); the spec states it in the row's "when" prose).
-const roomsAddon = "zroom_monthly"
-
 // Account roles of the fixtures, as cases name them.
 const (
 	AccountPaid      = "paid"
@@ -38,6 +34,9 @@ const (
 type ledger struct {
 	mu   sync.Mutex
 	held map[string]map[string]holding // account role → code → what the run knows
+	// rooms is the code the rooms_base row refuses (Operation.RoomsAddon);
+	// "" when the spec names none.
+	rooms string
 	// shared is set when other shards add plans to the same server at
 	// the same time: an absence from a 201 then says nothing about later
 	// (notHeld is never learnt), and codes other shards own (foreign) are
@@ -58,10 +57,14 @@ const (
 
 func (h holding) held() bool { return h == heldFixture || h == heldBefore || h == added }
 
-func newLedger(fx fixtures.Fixtures) *ledger {
-	return &ledger{held: map[string]map[string]holding{
+func newLedger(op *spec.Operation, fx fixtures.Fixtures) *ledger {
+	l := &ledger{held: map[string]map[string]holding{
 		AccountHasAddon: {fx.HasAddonPlan: heldFixture},
 	}}
+	if rooms, ok := op.RoomsAddon(); ok {
+		l.rooms = rooms.Code
+	}
+	return l
 }
 
 // predict returns what a correct server answers when adds (a body's codes,
@@ -69,10 +72,10 @@ func newLedger(fx fixtures.Fixtures) *ledger {
 func (l *ledger) predict(account string, adds []Add) Expect {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if account == AccountRoomsBase {
+	if account == AccountRoomsBase && l.rooms != "" {
 		for _, a := range adds {
-			if a.Code == roomsAddon {
-				return Expect{Row: rowRoomsBase}
+			if a.Code == l.rooms {
+				return Expect{Row: spec.RowRoomsBase}
 			}
 		}
 	}
@@ -87,7 +90,7 @@ func (l *ledger) predict(account string, adds []Add) Expect {
 		if h.held() {
 			// The first code the model knows is held: a correct server names
 			// it, or an earlier code of the body it may hold unknown to the run.
-			return Expect{Row: rowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
+			return Expect{Row: spec.RowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
 		}
 	}
 	e := Expect{Plans: adds, MayHoldPlan: len(unknown) > 0, Held: unknown}
@@ -127,7 +130,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 		}
 		return
 	}
-	row, ok := op.Row(rowAlreadyHas)
+	row, ok := op.Row(spec.RowAlreadyHas)
 	if !ok {
 		return
 	}
@@ -146,7 +149,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 // server that other shards write to at the same time, it learns only what
 // stays true whatever they add.
 func (r *runner) newLedger() *ledger {
-	l := newLedger(r.cfg.Fixtures)
+	l := newLedger(r.cfg.Op, r.cfg.Fixtures)
 	l.shared = !r.cfg.Shard.Whole() && !r.cfg.Target.Embedded
 	l.foreign = r.foreign
 	return l

@@ -84,7 +84,7 @@ func TestLedgerPredictsAndLearns(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l := newLedger(fx)
+			l := newLedger(op, fx)
 			for i, s := range tc.steps {
 				got := l.predict(s.account, s.adds)
 				if diff := cmp.Diff(s.want, got); diff != "" {
@@ -171,7 +171,7 @@ func TestAddsOf(t *testing.T) {
 func TestLookPlace(t *testing.T) {
 	op := testOp(t)
 	plan := func(code string) spec.Plan {
-		p, ok := catalogPlan(op, code)
+		p, ok := op.Plan(code)
 		require.True(t, ok, code)
 		return p
 	}

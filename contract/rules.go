@@ -69,14 +69,14 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 	// 413 first. Where 413 falls against the route is left open, so these
 	// all use the operation's path.
 	tooLarge := padTo(page, maxBody+1)
-	post("size/before-token", AccountPaid, TokenNone, mt, tooLarge, rowBodyTooLarge)
-	post("size/before-account", AccountMissing, TokenMaster, mt, tooLarge, rowBodyTooLarge)
-	post("size/before-media-type", AccountPaid, TokenMaster, "text/plain", tooLarge, rowBodyTooLarge)
-	post("size/before-body", AccountPaid, TokenMaster, mt, padTo([]byte(`{"hosts":`), maxBody+1), rowBodyTooLarge)
+	post("size/before-token", AccountPaid, TokenNone, mt, tooLarge, spec.RowBodyTooLarge)
+	post("size/before-account", AccountMissing, TokenMaster, mt, tooLarge, spec.RowBodyTooLarge)
+	post("size/before-media-type", AccountPaid, TokenMaster, "text/plain", tooLarge, spec.RowBodyTooLarge)
+	post("size/before-body", AccountPaid, TokenMaster, mt, padTo([]byte(`{"hosts":`), maxBody+1), spec.RowBodyTooLarge)
 
 	// Media types: the same type, written as clients do.
-	post("media-type/charset-parameter", AccountSelfPay, TokenMaster, mt+"; charset=utf-8", page, rowSelfPay)
-	post("media-type/other-case", AccountSelfPay, TokenMaster, otherCase(mt), page, rowSelfPay)
+	post("media-type/charset-parameter", AccountSelfPay, TokenMaster, mt+"; charset=utf-8", page, spec.RowSelfPay)
+	post("media-type/other-case", AccountSelfPay, TokenMaster, otherCase(mt), page, spec.RowSelfPay)
 
 	// The path, as literal paths built on the missing account's id (so no
 	// other account is addressed): account_missing's status and code prove
@@ -86,7 +86,7 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 	missing := func(id, path string, open bool) {
 		c := post(id, AccountMissing, TokenMaster, mt, page, "")
 		c.Req.Path = path
-		if row, ok := op.Row(rowAccountMissing); ok && !open {
+		if row, ok := op.Row(spec.RowAccountMissing); ok && !open {
 			c.Expect = Expect{Status: row.Status, Code: row.Code}
 		}
 		c.Expect.Open = open
@@ -113,17 +113,17 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 	if _, plain := pageMap["hosts"]; plain && code != "" {
 		for _, p := range op.Catalog {
 			if p.Base {
-				post("edge/base-plan-as-add-on", AccountSelfPay, TokenMaster, mt, plainBody(p.Code, 18), rowInvalidBody)
+				post("edge/base-plan-as-add-on", AccountSelfPay, TokenMaster, mt, plainBody(p.Code, 18), spec.RowInvalidBody)
 				break
 			}
 		}
 		post("edge/hosts-over-maximum", AccountSelfPay, TokenMaster, mt,
-			[]byte(`{"type":`+quote(code)+`,"hosts":`+itoa(hostsMaximum(op)+1)+`}`), rowInvalidBody)
+			[]byte(`{"type":`+quote(code)+`,"hosts":`+itoa(hostsMaximum(op)+1)+`}`), spec.RowInvalidBody)
 
 		// Dates: format date is an RFC 3339 full-date of a real day.
 		dated := func(k, v string) []byte { return mustJSON(withKey(map[string]any{"type": code, "hosts": 18}, k, v)) }
-		post("dates/not-a-real-day", AccountSelfPay, TokenMaster, mt, dated("service_effective_date", "2021-02-30"), rowInvalidBody)
-		post("dates/wrong-format", AccountSelfPay, TokenMaster, mt, dated("paid_period_start_date", "12/31/2021"), rowInvalidBody)
+		post("dates/not-a-real-day", AccountSelfPay, TokenMaster, mt, dated("service_effective_date", "2021-02-30"), spec.RowInvalidBody)
+		post("dates/wrong-format", AccountSelfPay, TokenMaster, mt, dated("paid_period_start_date", "12/31/2021"), spec.RowInvalidBody)
 		if leap, ok := freshAddon(op, AccountRoomsBase, append(append([]*Case(nil), sent...), out...)); ok {
 			c := post("dates/leap-day-added", AccountRoomsBase, TokenMaster, mt, mustJSON(map[string]any{
 				"type": leap, "hosts": 7, "service_effective_date": "2024-02-29", "paid_period_start_date": "2024-02-29",
@@ -135,11 +135,11 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 		var m map[string]any
 		if json.Unmarshal(phone, &m) == nil {
 			post("dates/phone-form-has-no-dates", AccountSelfPay, TokenMaster, mt,
-				mustJSON(withKey(m, "service_effective_date", "2021-12-31")), rowInvalidBody)
+				mustJSON(withKey(m, "service_effective_date", "2021-12-31")), spec.RowInvalidBody)
 		}
 	}
 
-	return append(out, rateLimit(fx, mt, page, append(append([]*Case(nil), sent...), out...))...)
+	return append(out, rateLimit(op, fx, mt, page, append(append([]*Case(nil), sent...), out...))...)
 }
 
 // rateLimit is the scenario that reaches the rate_limited row: requests
@@ -153,15 +153,17 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 // embedded mock (LimitProbe): a run against any other target never
 // provokes its limit. sent are the cases sent before, in order: their
 // unknown_user requests count toward the limit.
-func rateLimit(fx fixtures.Fixtures, mt string, page []byte, sent []*Case) []*Case {
+func rateLimit(op *spec.Operation, fx fixtures.Fixtures, mt string, page []byte, sent []*Case) []*Case {
 	if fx.Tokens != fixtures.Default().Tokens {
 		return nil
 	}
+	// The mock checks the limit where the full check order puts
+	// rate_limited (x-check-placement): after the size check, a body over
+	// the limit spends nothing.
+	sizeFirst := before(op.FullCheckOrder, spec.RowBodyTooLarge, spec.RowRateLimited)
 	used := 0
 	for _, c := range sent {
-		// The mock answers 413 before it counts a request (its size check
-		// comes first), so a body over the limit spends nothing.
-		if c.Req.Token == TokenUnknownUser && c.Req.Auth == "" && len(c.Req.Body) <= maxBody {
+		if c.Req.Token == TokenUnknownUser && c.Req.Auth == "" && !(sizeFirst && len(c.Req.Body) > maxBody) {
 			used++
 		}
 	}
@@ -172,18 +174,21 @@ func rateLimit(fx fixtures.Fixtures, mt string, page []byte, sent []*Case) []*Ca
 	for i := used; i < mockUnknownUserLimit; i++ {
 		out = append(out, &Case{ID: fmt.Sprintf("rules/rate-limit/within-limit-%02d", i+1), Kind: KindScenario,
 			Req:    Request{Account: AccountPaid, Token: TokenUnknownUser, ContentType: mt, Body: page},
-			Expect: Expect{Row: rowUserMissing, LimitProbe: true}})
+			Expect: Expect{Row: spec.RowUserMissing, LimitProbe: true}})
 	}
 	return append(out, &Case{ID: "rules/rate-limit/over-limit", Kind: KindScenario,
 		Req:    Request{Account: AccountPaid, Token: TokenUnknownUser, ContentType: mt, Body: page},
-		Expect: Expect{Row: rowRateLimited, LimitProbe: true}})
+		Expect: Expect{Row: spec.RowRateLimited, LimitProbe: true}})
 }
 
 // freshAddon is an add-on of the plain form with a hosts place that no
 // case in sent adds to account, other than the Zoom Rooms add-on: adding
 // it answers 201 unless the account held it from the start.
 func freshAddon(op *spec.Operation, account string, sent []*Case) (string, bool) {
-	used := map[string]bool{roomsAddon: true}
+	used := map[string]bool{}
+	if rooms, ok := op.RoomsAddon(); ok {
+		used[rooms.Code] = true
+	}
 	for _, c := range sent {
 		if c.Req.Account == account {
 			for _, a := range c.Adds {

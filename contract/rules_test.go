@@ -49,25 +49,25 @@ func TestRuleScenariosExpectTheSpec(t *testing.T) {
 		want   Expect
 		reason string
 	}{
-		{"rules/size/before-token", row(rowBodyTooLarge), "413 answers whatever else is wrong: before the token check"},
-		{"rules/size/before-account", row(rowBodyTooLarge), "before the account check"},
-		{"rules/size/before-media-type", row(rowBodyTooLarge), "before the Content-Type check"},
-		{"rules/size/before-body", row(rowBodyTooLarge), "before the body check"},
-		{"rules/media-type/charset-parameter", row(rowSelfPay), "a charset parameter leaves the media type application/json: the self_pay row proves the media check passed"},
-		{"rules/media-type/other-case", row(rowSelfPay), "media types compare case-insensitively"},
+		{"rules/size/before-token", row(spec.RowBodyTooLarge), "413 answers whatever else is wrong: before the token check"},
+		{"rules/size/before-account", row(spec.RowBodyTooLarge), "before the account check"},
+		{"rules/size/before-media-type", row(spec.RowBodyTooLarge), "before the Content-Type check"},
+		{"rules/size/before-body", row(spec.RowBodyTooLarge), "before the body check"},
+		{"rules/media-type/charset-parameter", row(spec.RowSelfPay), "a charset parameter leaves the media type application/json: the self_pay row proves the media check passed"},
+		{"rules/media-type/other-case", row(spec.RowSelfPay), "media types compare case-insensitively"},
 		{"rules/path/percent-encoded-id", Expect{Status: 404, Code: 2001}, "the decoded id names no sub account: account_missing, not the route's 404/404"},
 		{"rules/path/query-string", Expect{Status: 404, Code: 2001}, "a query string is no part of the route"},
 		{"rules/path/trailing-slash", Expect{Open: true}, "left open: another path or the same route"},
 		{"rules/path/encoded-slash-in-id", Expect{Open: true}, "left open: one segment or two"},
 		{"rules/method/head", Expect{Status: http.StatusMethodNotAllowed}, "HEAD is another method on the path"},
 		{"rules/method/options", Expect{Status: http.StatusMethodNotAllowed}, "OPTIONS is another method on the path"},
-		{"rules/edge/base-plan-as-add-on", row(rowInvalidBody), "the base plan yearly is no add-on"},
-		{"rules/edge/hosts-over-maximum", row(rowInvalidBody), "hosts maximum 2147483647"},
-		{"rules/dates/not-a-real-day", row(rowInvalidBody), "format date is a real calendar day"},
-		{"rules/dates/wrong-format", row(rowInvalidBody), "format date is YYYY-MM-DD"},
-		{"rules/dates/phone-form-has-no-dates", row(rowInvalidBody), "the phone form has no date fields"},
+		{"rules/edge/base-plan-as-add-on", row(spec.RowInvalidBody), "the base plan yearly is no add-on"},
+		{"rules/edge/hosts-over-maximum", row(spec.RowInvalidBody), "hosts maximum 2147483647"},
+		{"rules/dates/not-a-real-day", row(spec.RowInvalidBody), "format date is a real calendar day"},
+		{"rules/dates/wrong-format", row(spec.RowInvalidBody), "format date is YYYY-MM-DD"},
+		{"rules/dates/phone-form-has-no-dates", row(spec.RowInvalidBody), "the phone form has no date fields"},
 		{"rules/dates/leap-day-added", Expect{}, "a leap day is a real day: added, judged from the plan model"},
-		{"rules/rate-limit/over-limit", Expect{Row: rowRateLimited, LimitProbe: true}, "one request over the mock's limit"},
+		{"rules/rate-limit/over-limit", Expect{Row: spec.RowRateLimited, LimitProbe: true}, "one request over the mock's limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestRateLimitScenarioOnlyForTheMock(t *testing.T) {
 	for i, c := range scenarios {
 		if c.Req.Token == TokenUnknownUser && len(c.Req.Body) <= maxBody {
 			used++
-			if c.Expect.Row == rowRateLimited {
+			if c.Expect.Row == spec.RowRateLimited {
 				last = i
 				require.Equal(t, mockUnknownUserLimit+1, used, "the over-limit request is the first one past the limit")
 			}
@@ -110,7 +110,7 @@ func TestRateLimitScenarioOnlyForTheMock(t *testing.T) {
 	other.Tokens.UnknownUser = "staging-gone-user"
 	_, _, scenarios = ruleSuite(t, other)
 	for _, c := range scenarios {
-		require.NotEqual(t, rowRateLimited, c.Expect.Row, "%s: no rate-limit case for fixtures other than the mock's", c.ID)
+		require.NotEqual(t, spec.RowRateLimited, c.Expect.Row, "%s: no rate-limit case for fixtures other than the mock's", c.ID)
 	}
 }
 

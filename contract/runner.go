@@ -615,7 +615,7 @@ func (r *runner) judge(ex *Exchange, pos int) *record {
 		return rec
 	}
 	j := r.judgement(ex)
-	if ex.Status == http.StatusTooManyRequests && ex.Case.Expect.Row != rowRateLimited && !ex.Case.Expect.LimitProbe {
+	if ex.Status == http.StatusTooManyRequests && ex.Case.Expect.Row != spec.RowRateLimited && !ex.Case.Expect.LimitProbe {
 		rec.applied, rec.fails = r.applyWith(func(t Traits) bool { return t.AnswerAlone }, j)
 		rec.throttled = true
 		rec.seen(r.cfg.Op, j.answer())
@@ -646,7 +646,7 @@ func (rec *record) seen(op *spec.Operation, a answer) {
 	}
 	rec.created = true
 	for _, add := range rec.ex.Case.Adds {
-		if p, ok := catalogPlan(op, add.Code); ok {
+		if p, ok := op.Plan(add.Code); ok {
 			if _, found, _ := lookPlace(a.body, p, add); found {
 				rec.shown = append(rec.shown, add.Code)
 			}
@@ -908,7 +908,7 @@ func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange,
 			}
 			return ex, nil
 		}
-		if c.Expect.LimitProbe || c.Expect.Row == rowRateLimited {
+		if c.Expect.LimitProbe || c.Expect.Row == spec.RowRateLimited {
 			return ex, nil // provoked on purpose: judged, not waited out
 		}
 		if giveUp := r.thr.Limited(ex.Header); giveUp != "" {

@@ -99,8 +99,8 @@ var _ commands.Command = (*stateStep)(nil)
 func (r *runner) runSequences(ctx context.Context) error {
 	m := &machine{r: r, ctx: ctx, g: r.gen}
 	fx := r.cfg.Fixtures
-	if _, ok := catalogPlan(r.cfg.Op, roomsAddon); ok {
-		m.bodies = append(m.bodies, m.step(AccountRoomsBase, plainBody(roomsAddon, 1)))
+	if rooms, ok := r.cfg.Op.RoomsAddon(); ok {
+		m.bodies = append(m.bodies, m.step(AccountRoomsBase, plainBody(rooms.Code, 1)))
 	}
 	m.bodies = append(m.bodies, m.step(AccountHasAddon, plainBody(fx.HasAddonPlan, 2)))
 	if phone, ok := phoneBody(r.cfg.Op); ok {

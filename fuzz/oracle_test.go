@@ -1,17 +1,15 @@
 package fuzz
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"math/big"
 	"regexp"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -62,13 +60,14 @@ func (o *oracle) judge(body []byte) verdict {
 		return undecided // how invalid UTF-8 inside a string is read is not stated
 	}
 	if gen.NestedDeeper(body, gen.MaxNesting) {
-		// As errTooDeep below, found in one pass instead of ten thousand
+		// As ErrDepth below, found in one pass instead of ten thousand
 		// decoder tokens.
 		return undecided
 	}
 	v, err := parseStrict(body)
+	var jerr *jsonorder.Error
 	switch {
-	case errors.Is(err, errTooDeep):
+	case errors.As(err, &jerr) && jerr.Kind == jsonorder.ErrDepth:
 		return undecided
 	case err != nil:
 		return invalid // malformed, trailing data, or a repeated key
@@ -196,64 +195,13 @@ func realDay(s string) bool {
 	return err == nil
 }
 
-var errTooDeep = errors.New("nested deeper than gen.MaxNesting")
-
-// parseStrict decodes exactly one JSON value, numbers as json.Number,
-// failing on a repeated key or trailing data.
+// parseStrict reads exactly one JSON value as encoding/json decodes it
+// with UseNumber, failing on a repeated key, trailing data or nesting
+// deeper than gen.MaxNesting (a *jsonorder.Error of kind ErrDepth).
 func parseStrict(body []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	v, err := parseValue(dec, 0)
+	v, err := jsonorder.Parse(body, jsonorder.Options{MaxDepth: gen.MaxNesting})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data")
-	}
-	return v, nil
-}
-
-func parseValue(dec *json.Decoder, depth int) (any, error) {
-	if depth > gen.MaxNesting {
-		return nil, errTooDeep
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			m := map[string]any{}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key := k.(string)
-				if _, dup := m[key]; dup {
-					return nil, errors.New("repeated key " + strings.ToValidUTF8(key, "?"))
-				}
-				if m[key], err = parseValue(dec, depth+1); err != nil {
-					return nil, err
-				}
-			}
-			_, err := dec.Token()
-			return m, err
-		case '[':
-			var a []any
-			for dec.More() {
-				v, err := parseValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				a = append(a, v)
-			}
-			_, err := dec.Token()
-			return a, err
-		}
-		return nil, errors.New("unexpected delimiter")
-	}
-	return tok, nil
+	return v.Any(), nil
 }

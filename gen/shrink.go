@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/spec"
 	"github.com/leanovate/gopter"
 )
@@ -155,7 +156,7 @@ func (g *Generator) defectHolds(class string, orig, v value, field []step) bool 
 		}
 		return g.branchOf(append(slices.Clone(r.OneOf), r.AnyOf...), x) < 0
 	case "duplicate-code":
-		codes := g.codesWithin(v, field)
+		codes, _ := g.splitCodes(v, field)
 		for i, c := range codes {
 			if slices.Contains(codes[:i], c) {
 				return true
@@ -168,15 +169,20 @@ func (g *Generator) defectHolds(class string, orig, v value, field []step) bool 
 	return ok && ok2 && bytes.Equal(x.encode(), o.encode())
 }
 
-// codesWithin lists the catalog codes of v inside the subtree at field.
-func (g *Generator) codesWithin(v value, field []step) []string {
-	var out []string
-	for _, h := range g.catalogHits(g.body, v, nil, nil) {
-		if h.val.kind == kindString && isPrefix(field, h.path) {
-			out = append(out, h.val.text)
+// splitCodes lists the catalog codes of v (Operation.PlanFields), in
+// body order: those inside the subtree at field, and those outside it.
+func (g *Generator) splitCodes(v value, field []step) (within, outside []string) {
+	for _, f := range g.op.PlanFields(v.ordered()) {
+		if f.Value.Kind != jsonorder.String {
+			continue
+		}
+		if isPrefix(field, stepsOf(f.At)) {
+			within = append(within, f.Value.Text)
+		} else {
+			outside = append(outside, f.Value.Text)
 		}
 	}
-	return out
+	return within, outside
 }
 
 // onlyDefect reports whether v is invalid only at field: with a fresh valid
@@ -212,7 +218,7 @@ func (g *Generator) onlyDefect(class string, v value, field []step) bool {
 	} else {
 		s, _ = g.schemaAt(g.body, v, field)
 	}
-	used := g.codesOutside(v, field)
+	_, used := g.splitCodes(v, field)
 	for attempt := range 4 {
 		c := &genCtx{p: caseParams(int64(attempt), len(field), streamRepair), used: slices.Clone(used)}
 		x, ok := g.genValue(c, s, field, len(field))
@@ -281,7 +287,7 @@ func (g *Generator) dedupValid(v, arr value, field []step) bool {
 	var seen []string
 	keep := value{kind: kindArray}
 	for i, it := range arr.items {
-		codes := g.codesWithin(v, appendPath(field, index(i)))
+		codes, _ := g.splitCodes(v, appendPath(field, index(i)))
 		if slices.ContainsFunc(codes, func(c string) bool { return slices.Contains(seen, c) }) {
 			continue
 		}
@@ -302,7 +308,7 @@ func (g *Generator) branchCompletes(v value, field []step) bool {
 	if !ok || x.kind != kindObject || r == nil {
 		return false
 	}
-	used := g.codesOutside(v, field)
+	_, used := g.splitCodes(v, field)
 	for i, b := range append(slices.Clone(r.OneOf), r.AnyOf...) {
 		c := &genCtx{p: caseParams(int64(i), len(field), streamRepair), used: slices.Clone(used)}
 		full, ok := g.branchValue(c, r, b, field)
@@ -320,17 +326,6 @@ func (g *Generator) branchCompletes(v value, field []step) bool {
 		}
 	}
 	return false
-}
-
-// codesOutside lists the catalog codes of v outside the subtree at field.
-func (g *Generator) codesOutside(v value, field []step) []string {
-	var out []string
-	for _, h := range g.catalogHits(g.body, v, nil, nil) {
-		if h.val.kind == kindString && !isPrefix(field, h.path) {
-			out = append(out, h.val.text)
-		}
-	}
-	return out
 }
 
 // isPrefix reports whether p is a prefix of (or equal to) q.

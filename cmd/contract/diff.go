@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/drift"
 	"github.com/addons-contract/contract/contract/target"
 )
 
@@ -62,7 +62,7 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := contract.CompareTargets(ctx, cfg)
+	d, err := drift.Compare(ctx, cfg)
 	if err != nil {
 		return sendError(err)
 	}
@@ -101,27 +101,27 @@ func (o *diffFlags) resolve(fs *flag.FlagSet) error {
 }
 
 // load loads the spec and both sides, and makes the drift config.
-func (o *diffFlags) load(ctx context.Context) (contract.DriftConfig, error) {
+func (o *diffFlags) load(ctx context.Context) (drift.Config, error) {
 	doc, op, val, err := loadValidated(o.spec)
 	if err != nil {
-		return contract.DriftConfig{}, err
+		return drift.Config{}, err
 	}
 	a, err := o.loadSide(ctx, doc, o.a, o.fxA, o.faultA)
 	if err != nil {
-		return contract.DriftConfig{}, err
+		return drift.Config{}, err
 	}
 	b, err := o.loadSide(ctx, doc, o.b, o.fxB, o.faultB)
 	if err != nil {
-		return contract.DriftConfig{}, err
+		return drift.Config{}, err
 	}
-	return contract.DriftConfig{
-		Op: op, Validator: val, A: a.drift(), B: b.drift(), Seed: o.seed,
+	return drift.Config{
+		Op: op, Validator: val, A: a.driftSide(), B: b.driftSide(), Seed: o.seed,
 		Valid: noneIfZero(o.nValid), Invalid: noneIfZero(o.nInvalid),
 		Workers: o.workers, Rate: o.rate, Timeout: o.timeout, MaxRequests: o.maxReq, AllowWrites: o.allowWrites,
 	}, nil
 }
 
-// drift is the side as CompareTargets takes it.
-func (s side) drift() contract.DriftSide {
-	return contract.DriftSide{Target: s.target, Fixtures: s.fx, Credentials: credentialsOf(s.creds)}
+// driftSide is the side as drift.Compare takes it.
+func (s side) driftSide() drift.Side {
+	return drift.Side{Target: s.target, Fixtures: s.fx, Credentials: credentialsOf(s.creds)}
 }

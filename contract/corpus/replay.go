@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/internal/words"
 	"github.com/addons-contract/contract/spec"
 )
@@ -489,99 +491,49 @@ func ddmin(b []byte, keep func([]byte) bool) []byte {
 	return b
 }
 
-// jnode is a JSON value that keeps member order and repeated keys, so a
-// shrunk body differs from the original only where shrinking changed it.
-type jnode struct {
-	kind    byte // 'o' object, 'a' array, 's' string, 'l' literal (number, true, false, null)
-	text    string
-	keys    []string
-	members []*jnode // object values (beside keys) or array items
+// maxShrinkDepth is the deepest a JSON body is read for shrinking; a
+// deeper one is shrunk as bytes.
+const maxShrinkDepth = 1000
+
+// parseOrdered reads exactly one JSON value, member order and repeated
+// keys kept, so a shrunk body differs from the original only where
+// shrinking changed it.
+func parseOrdered(b []byte) (jsonorder.Value, bool) {
+	v, err := jsonorder.Parse(b, jsonorder.Options{MaxDepth: maxShrinkDepth, AllowDuplicates: true})
+	return v, err == nil
 }
 
-// parseOrdered parses exactly one JSON value.
-func parseOrdered(b []byte) (*jnode, bool) {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	n, err := readNode(dec, 0)
-	if err != nil {
-		return nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, false
-	}
-	return n, true
-}
-
-func readNode(dec *json.Decoder, depth int) (*jnode, error) {
-	if depth > 1000 {
-		return nil, errors.New("too deep")
-	}
-	t, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch x := t.(type) {
-	case json.Delim:
-		n := &jnode{kind: 'a'}
-		if x == '{' {
-			n.kind = 'o'
-		}
-		for dec.More() {
-			if n.kind == 'o' {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				n.keys = append(n.keys, k.(string))
-			}
-			m, err := readNode(dec, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.members = append(n.members, m)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-		return n, nil
-	case string:
-		return &jnode{kind: 's', text: x}, nil
-	case json.Number:
-		return &jnode{kind: 'l', text: x.String()}, nil
-	case bool:
-		return &jnode{kind: 'l', text: fmt.Sprint(x)}, nil
-	case nil:
-		return &jnode{kind: 'l', text: "null"}, nil
-	}
-	return nil, fmt.Errorf("unexpected token %v", t)
-}
-
-func (n *jnode) encode(b *bytes.Buffer) {
-	switch n.kind {
-	case 'o', 'a':
-		open, closing := byte('['), byte(']')
-		if n.kind == 'o' {
-			open, closing = '{', '}'
-		}
-		b.WriteByte(open)
-		for i, m := range n.members {
+// encodeJSON writes v compactly, members in order and numbers as written.
+func encodeJSON(b *bytes.Buffer, v jsonorder.Value) {
+	switch v.Kind {
+	case jsonorder.Object:
+		b.WriteByte('{')
+		for i, m := range v.Members {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if n.kind == 'o' {
-				writeJSONString(b, n.keys[i])
-				b.WriteByte(':')
-			}
-			m.encode(b)
+			writeJSONString(b, m.Name)
+			b.WriteByte(':')
+			encodeJSON(b, m.Value)
 		}
-		b.WriteByte(closing)
-	case 's':
-		writeJSONString(b, n.text)
+		b.WriteByte('}')
+	case jsonorder.Array:
+		b.WriteByte('[')
+		for i, it := range v.Items {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			encodeJSON(b, it)
+		}
+		b.WriteByte(']')
+	case jsonorder.String:
+		writeJSONString(b, v.Text)
+	case jsonorder.Number:
+		b.WriteString(v.Text)
+	case jsonorder.Bool:
+		b.WriteString(strconv.FormatBool(v.Bool))
 	default:
-		b.WriteString(n.text)
+		b.WriteString("null")
 	}
 }
 
@@ -593,36 +545,27 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
-func (n *jnode) bytes() []byte {
+func jsonBytes(v jsonorder.Value) []byte {
 	var b bytes.Buffer
-	n.encode(&b)
+	encodeJSON(&b, v)
 	return b.Bytes()
-}
-
-// clone copies the tree.
-func (n *jnode) clone() *jnode {
-	cp := &jnode{kind: n.kind, text: n.text, keys: append([]string(nil), n.keys...)}
-	for _, m := range n.members {
-		cp.members = append(cp.members, m.clone())
-	}
-	return cp
 }
 
 // shrinkJSON makes the JSON body smaller, one edit at a time, while keep
 // holds: members and items removed, containers emptied, strings cut,
 // numbers toward 0 and 1. It returns orig when no edit keeps the failure.
-func shrinkJSON(tree *jnode, orig []byte, keep func([]byte) bool) []byte {
+func shrinkJSON(tree jsonorder.Value, orig []byte, keep func([]byte) bool) []byte {
 	best := orig
 	cur := tree
 	// The compact re-encoding is the first candidate: whitespace is rarely
 	// the defect.
-	if enc := cur.bytes(); len(enc) < len(best) && keep(enc) {
+	if enc := jsonBytes(cur); len(enc) < len(best) && keep(enc) {
 		best = enc
 	}
 	for {
 		improved := false
 		for _, cand := range jsonCandidates(cur) {
-			enc := cand.bytes()
+			enc := jsonBytes(cand)
 			if len(enc) >= len(best) {
 				continue
 			}
@@ -639,59 +582,80 @@ func shrinkJSON(tree *jnode, orig []byte, keep func([]byte) bool) []byte {
 
 // jsonCandidates are the trees one edit smaller than root, biggest cuts
 // first (shallow before deep).
-func jsonCandidates(root *jnode) []*jnode {
-	var out []*jnode
-	// paths of every node, breadth first
-	type pathNode struct {
-		path []int
-		n    *jnode
+func jsonCandidates(root jsonorder.Value) []jsonorder.Value {
+	var out []jsonorder.Value
+	type pathValue struct {
+		path []int // member or item indices from root
+		v    jsonorder.Value
 	}
-	queue := []pathNode{{nil, root}}
+	queue := []pathValue{{nil, root}}
 	for len(queue) > 0 {
-		pn := queue[0]
+		pv := queue[0]
 		queue = queue[1:]
-		n := pn.n
-		edit := func(f func(*jnode)) {
-			cp := root.clone()
-			target := cp
-			for _, i := range pn.path {
-				target = target.members[i]
+		edit := func(f func(jsonorder.Value) jsonorder.Value) { out = append(out, replaceAt(root, pv.path, f)) }
+		switch v := pv.v; v.Kind {
+		case jsonorder.Object, jsonorder.Array:
+			n := len(v.Members) + len(v.Items)
+			if n > 1 {
+				edit(func(x jsonorder.Value) jsonorder.Value { x.Members, x.Items = nil, nil; return x })
 			}
-			f(target)
-			out = append(out, cp)
-		}
-		switch n.kind {
-		case 'o', 'a':
-			if len(n.members) > 1 {
-				edit(func(t *jnode) { t.members, t.keys = nil, nil })
-			}
-			for i := range n.members {
-				i := i
-				edit(func(t *jnode) {
-					t.members = append(t.members[:i:i], t.members[i+1:]...)
-					if t.kind == 'o' {
-						t.keys = append(t.keys[:i:i], t.keys[i+1:]...)
-					}
+			for i := range n {
+				edit(func(x jsonorder.Value) jsonorder.Value {
+					x.Members, x.Items = without(x.Members, i), without(x.Items, i)
+					return x
 				})
 			}
-			for i, m := range n.members {
-				queue = append(queue, pathNode{append(append([]int(nil), pn.path...), i), m})
+			for i := range n {
+				queue = append(queue, pathValue{append(slices.Clip(pv.path), i), childAt(v, i)})
 			}
-		case 's':
-			if n.text != "" {
-				edit(func(t *jnode) { t.text = "" })
-				if r := []rune(n.text); len(r) > 1 {
-					edit(func(t *jnode) { t.text = string(r[:len(r)/2]) })
+		case jsonorder.String:
+			if v.Text != "" {
+				edit(func(x jsonorder.Value) jsonorder.Value { x.Text = ""; return x })
+				if r := []rune(v.Text); len(r) > 1 {
+					edit(func(x jsonorder.Value) jsonorder.Value { x.Text = string(r[:len(r)/2]); return x })
 				}
 			}
-		case 'l':
-			for _, lit := range []string{"0", "1"} {
-				if len(n.text) > 1 && n.text != "true" && n.text != "null" && n.text != "false" {
-					lit := lit
-					edit(func(t *jnode) { t.text = lit })
+		case jsonorder.Number:
+			if len(v.Text) > 1 {
+				for _, lit := range []string{"0", "1"} {
+					edit(func(x jsonorder.Value) jsonorder.Value { x.Text = lit; return x })
 				}
 			}
 		}
 	}
 	return out
+}
+
+// childAt is the i-th member value of an object or item of an array.
+func childAt(v jsonorder.Value, i int) jsonorder.Value {
+	if v.Kind == jsonorder.Object {
+		return v.Members[i].Value
+	}
+	return v.Items[i]
+}
+
+// replaceAt returns v with the value at path (member or item indices)
+// replaced by f of it, copying what changes: v itself is left as it is.
+func replaceAt(v jsonorder.Value, path []int, f func(jsonorder.Value) jsonorder.Value) jsonorder.Value {
+	if len(path) == 0 {
+		return f(v)
+	}
+	i := path[0]
+	if v.Kind == jsonorder.Object {
+		v.Members = slices.Clone(v.Members)
+		v.Members[i].Value = replaceAt(v.Members[i].Value, path[1:], f)
+	} else {
+		v.Items = slices.Clone(v.Items)
+		v.Items[i] = replaceAt(v.Items[i], path[1:], f)
+	}
+	return v
+}
+
+// without returns s without its i-th element (s itself unchanged); nil
+// stays nil, so it serves objects and arrays alike.
+func without[T any](s []T, i int) []T {
+	if i >= len(s) {
+		return s
+	}
+	return append(s[:i:i], s[i+1:]...)
 }

@@ -1,50 +1,55 @@
-package contract
+// Package drift compares two targets (`contract diff`): it sends both the
+// same contract cases and reports, per case, where their answers differ in
+// status, error code, message or body shape. It judges neither target;
+// which one is right is the checks' business (package contract).
+package drift
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/addons-contract/contract/contract/target"
-	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/words"
 	"github.com/addons-contract/contract/spec"
 )
 
-// DriftSide is one of the two targets a drift comparison sends to.
-type DriftSide struct {
+// Side is one of the two targets a comparison sends to.
+type Side struct {
 	Target   target.Target
 	Fixtures fixtures.Fixtures // the roles on this target
 	Name     string            // as shown to users; "" = Target.Name
 	// Credentials fetch this target's OAuth tokens; nil sends the fixtures'.
-	Credentials Credentials
+	Credentials contract.Credentials
 }
 
-func (s DriftSide) name() string {
+func (s Side) name() string {
 	if s.Name != "" {
 		return s.Name
 	}
 	return s.Target.Name
 }
 
-// DriftConfig configures CompareTargets. Zero fields take the defaults of
-// Config.
-type DriftConfig struct {
+// Config configures Compare. Zero fields take the defaults of
+// contract.Config.
+type Config struct {
 	Op        *spec.Operation
 	Validator *spec.Validator
-	A, B      DriftSide
+	A, B      Side
 	Seed      int64 // the same seed sends the same cases
-	Valid     int   // generated valid bodies; 0 = DefaultValid, < 0 = none
-	Invalid   int   // generated invalid cases; 0 = DefaultInvalid, < 0 = none
+	Valid     int   // generated valid bodies; 0 = contract.DefaultValid, < 0 = none
+	Invalid   int   // generated invalid cases; 0 = contract.DefaultInvalid, < 0 = none
 
 	Workers     int
-	Rate        float64 // per target; as Config.Rate
+	Rate        float64 // per target; as contract.Config.Rate
 	Timeout     time.Duration
 	MaxRequests int // per target; 0 = none
 	// AllowWrites sends the cases that add plans even when a target is not
@@ -52,20 +57,20 @@ type DriftConfig struct {
 	AllowWrites bool
 }
 
-// Drift is what comparing two targets found.
-type Drift struct {
+// Report is what comparing two targets found.
+type Report struct {
 	A, B     string // the targets, as shown
 	Seed     int64
-	Compared int         // cases answered (or not) by both
-	Skipped  []Skip      // cases not sent, and why
-	Cases    []CaseDrift // the cases whose answers differ, in suite order
+	Compared int             // cases answered (or not) by both
+	Skipped  []contract.Skip // cases not sent, and why
+	Cases    []CaseDiff      // the cases whose answers differ, in suite order
 }
 
 // Drifted reports whether any case was answered differently.
-func (d *Drift) Drifted() bool { return len(d.Cases) > 0 }
+func (d *Report) Drifted() bool { return len(d.Cases) > 0 }
 
-// CaseDrift is one case answered differently by the two targets.
-type CaseDrift struct {
+// CaseDiff is one case answered differently by the two targets.
+type CaseDiff struct {
 	Case        string
 	Differences []Difference
 }
@@ -78,7 +83,7 @@ type Difference struct {
 	A, B   string
 }
 
-// CompareTargets sends the same suite cases (built from cfg.Seed and the
+// Compare sends the same suite cases (built from cfg.Seed and the
 // fixtures of A, described by roles so each target gets its own ids and
 // tokens) to both targets and reports, per case, where the answers differ
 // in status, error code, message or body shape. Messages are compared
@@ -86,68 +91,18 @@ type Difference struct {
 // both answers fit one error row whose message is free text ({detail}),
 // the wording is not compared. Shapes are the JSON paths of the body with
 // their JSON types, not values.
-func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
+func Compare(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Op == nil {
 		return nil, fmt.Errorf("contract: no operation to test")
 	}
-	g, err := gen.New(cfg.Op, gen.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("contract: %w", err)
-	}
-	def := func(v, d int) int {
-		if v == 0 {
-			return d
-		}
-		return max(v, 0)
-	}
-	suite, err := BuildSuite(cfg.Op, cfg.A.Fixtures, g, cfg.Seed, def(cfg.Valid, DefaultValid), def(cfg.Invalid, DefaultInvalid))
+	d := &Report{A: cfg.A.name(), B: cfg.B.name(), Seed: cfg.Seed}
+	cases, err := pick(cfg, d)
 	if err != nil {
 		return nil, err
 	}
-	d := &Drift{A: cfg.A.name(), B: cfg.B.name(), Seed: cfg.Seed}
-	writes := cfg.AllowWrites || (cfg.A.Target.Embedded && cfg.B.Target.Embedded)
-	var cases []*Case
-	skipped := 0
-	for _, c := range suite.All() {
-		if c.Expect.Row == rowRateLimited {
-			continue // a limit provoked on purpose, in an order Judge does not keep: no drift to compare
-		}
-		if c.Writes && !writes {
-			skipped++
-			continue
-		}
-		cases = append(cases, c)
-	}
-	if skipped > 0 {
-		d.Skipped = append(d.Skipped, Skip{Reason: "writes need -allow-writes (cases expected to change state)", Count: skipped})
-	}
-
-	sides := []DriftSide{cfg.A, cfg.B}
-	exchanges := make([][]*Exchange, 2)
-	results := make([]*Result, 2)
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for i, s := range sides {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			own := make([]*Case, len(cases))
-			for k, c := range cases {
-				own[k] = c.Clone()
-			}
-			jc := Config{
-				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Credentials: s.Credentials, Target: s.Target, Seed: cfg.Seed,
-				Workers: cfg.Workers, Rate: cfg.Rate, Timeout: cfg.Timeout, MaxRequests: cfg.MaxRequests,
-				AllowWrites: true, Checks: []string{CheckNoServerError}, MaxResponseTime: -1,
-			}
-			results[i], exchanges[i], errs[i] = Judge(ctx, jc, own)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("%s (%s): %w", "ab"[i:i+1], sides[i].name(), err)
-		}
+	exchanges, results, err := sendBoth(ctx, cfg, cases)
+	if err != nil {
+		return nil, err
 	}
 	notSent := 0
 	for k, c := range cases {
@@ -158,7 +113,7 @@ func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
 		}
 		d.Compared++
 		if diffs := compareAnswers(cfg.Op, ea, eb, cfg.A.Fixtures, cfg.B.Fixtures); len(diffs) > 0 {
-			d.Cases = append(d.Cases, CaseDrift{Case: c.ID, Differences: diffs})
+			d.Cases = append(d.Cases, CaseDiff{Case: c.ID, Differences: diffs})
 		}
 	}
 	if notSent > 0 {
@@ -169,13 +124,82 @@ func CompareTargets(ctx context.Context, cfg DriftConfig) (*Drift, error) {
 				break
 			}
 		}
-		d.Skipped = append(d.Skipped, Skip{Reason: reason, Count: notSent})
+		d.Skipped = append(d.Skipped, contract.Skip{Reason: reason, Count: notSent})
 	}
 	return d, nil
 }
 
+// pick builds the suite and returns the cases to compare, noting in d
+// the writes it leaves out.
+func pick(cfg Config, d *Report) ([]*contract.Case, error) {
+	g, err := gen.New(cfg.Op, gen.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("contract: %w", err)
+	}
+	def := func(v, d int) int {
+		if v == 0 {
+			return d
+		}
+		return max(v, 0)
+	}
+	suite, err := contract.BuildSuite(cfg.Op, cfg.A.Fixtures, g, cfg.Seed, def(cfg.Valid, contract.DefaultValid), def(cfg.Invalid, contract.DefaultInvalid))
+	if err != nil {
+		return nil, err
+	}
+	writes := cfg.AllowWrites || (cfg.A.Target.Embedded && cfg.B.Target.Embedded)
+	var cases []*contract.Case
+	skipped := 0
+	for _, c := range suite.All() {
+		if c.Expect.Row == spec.RowRateLimited {
+			continue // a limit provoked on purpose, in an order Judge does not keep: no drift to compare
+		}
+		if c.Writes && !writes {
+			skipped++
+			continue
+		}
+		cases = append(cases, c)
+	}
+	if skipped > 0 {
+		d.Skipped = append(d.Skipped, contract.Skip{Reason: "writes need -allow-writes (cases expected to change state)", Count: skipped})
+	}
+	return cases, nil
+}
+
+// sendBoth sends cases to both targets at once, each its own copies,
+// judged by no-server-error alone: the exchanges and results of a and b.
+func sendBoth(ctx context.Context, cfg Config, cases []*contract.Case) ([2][]*contract.Exchange, [2]*contract.Result, error) {
+	var exchanges [2][]*contract.Exchange
+	var results [2]*contract.Result
+	var errs [2]error
+	sides := []Side{cfg.A, cfg.B}
+	var wg sync.WaitGroup
+	for i, s := range sides {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			own := make([]*contract.Case, len(cases))
+			for k, c := range cases {
+				own[k] = c.Clone()
+			}
+			jc := contract.Config{
+				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Credentials: s.Credentials, Target: s.Target, Seed: cfg.Seed,
+				Workers: cfg.Workers, Rate: cfg.Rate, Timeout: cfg.Timeout, MaxRequests: cfg.MaxRequests,
+				AllowWrites: true, Checks: []string{contract.CheckNoServerError}, MaxResponseTime: -1,
+			}
+			results[i], exchanges[i], errs[i] = contract.Judge(ctx, jc, own)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return exchanges, results, fmt.Errorf("%s (%s): %w", "ab"[i:i+1], sides[i].name(), err)
+		}
+	}
+	return exchanges, results, nil
+}
+
 // compareAnswers lists how ea's answer differs from eb's.
-func compareAnswers(op *spec.Operation, ea, eb *Exchange, fa, fb fixtures.Fixtures) []Difference {
+func compareAnswers(op *spec.Operation, ea, eb *contract.Exchange, fa, fb fixtures.Fixtures) []Difference {
 	var out []Difference
 	sa, sb := answerStatus(ea), answerStatus(eb)
 	if sa != sb {
@@ -184,29 +208,34 @@ func compareAnswers(op *spec.Operation, ea, eb *Exchange, fa, fb fixtures.Fixtur
 	if ea.Err != nil || eb.Err != nil {
 		return out
 	}
-	a, b := parseAnswer(ea), parseAnswer(eb)
+	a, b := contract.Read(op, ea), contract.Read(op, eb)
 	ca, cb := "none", "none"
-	if a.hasCode {
-		ca = fmt.Sprint(a.code)
+	if a.HasCode {
+		ca = fmt.Sprint(a.Code)
 	}
-	if b.hasCode {
-		cb = fmt.Sprint(b.code)
+	if b.HasCode {
+		cb = fmt.Sprint(b.Code)
 	}
 	if ca != cb {
 		out = append(out, Difference{Aspect: "code", A: ca, B: cb})
 	}
 	ma, mb := "none", "none"
-	if a.hasMessage {
-		ma = fmt.Sprintf("%q", withPlaceholders(a.message, fa))
+	if a.HasMessage {
+		ma = fmt.Sprintf("%q", withPlaceholders(a.Message, fa))
 	}
-	if b.hasMessage {
+	if b.HasMessage {
 		// Literal paths (Request.Path) name a's ids, which b may echo.
-		mb = fmt.Sprintf("%q", withPlaceholders(withPlaceholders(b.message, fb), fa))
+		mb = fmt.Sprintf("%q", withPlaceholders(withPlaceholders(b.Message, fb), fa))
 	}
 	if ma != mb && !sameFreeText(op, a, b) {
 		out = append(out, Difference{Aspect: "message", A: ma, B: mb})
 	}
-	shA, shB := bodyShape(ea.Body), bodyShape(eb.Body)
+	return append(out, shapeDiffs(bodyShape(ea.Body, a), bodyShape(eb.Body, b))...)
+}
+
+// shapeDiffs lists the paths whose JSON types differ between two shapes,
+// in path order.
+func shapeDiffs(shA, shB map[string]string) []Difference {
 	var paths []string
 	for p := range shA {
 		paths = append(paths, p)
@@ -217,6 +246,7 @@ func compareAnswers(op *spec.Operation, ea, eb *Exchange, fa, fb fixtures.Fixtur
 		}
 	}
 	sort.Strings(paths)
+	var out []Difference
 	for _, p := range paths {
 		ta, tb := shA[p], shB[p]
 		if ta == tb {
@@ -250,7 +280,7 @@ func parentPath(p string) (string, bool) {
 }
 
 // answerStatus is the status of an exchange, or why there is none.
-func answerStatus(ex *Exchange) string {
+func answerStatus(ex *contract.Exchange) string {
 	if ex.Err != nil {
 		return "no answer"
 	}
@@ -259,12 +289,11 @@ func answerStatus(ex *Exchange) string {
 
 // sameFreeText reports whether both answers fit one error row whose
 // message is free text, where the wording is the server's own business.
-func sameFreeText(op *spec.Operation, a, b answer) bool {
-	ra, rb := rowOf(op, a), rowOf(op, b)
-	if ra == "" || ra != rb {
+func sameFreeText(op *spec.Operation, a, b contract.Reading) bool {
+	if a.Row == "" || a.Row != b.Row {
 		return false
 	}
-	row, ok := op.Row(ra)
+	row, ok := op.Row(a.Row)
 	return ok && strings.Contains(row.Message, "{detail}")
 }
 
@@ -293,15 +322,14 @@ func withPlaceholders(s string, fx fixtures.Fixtures) string {
 
 // bodyShape maps each JSON path of a body ("$", "$.plan_webinar[].hosts")
 // to the JSON types found there ("number", "string|number" when array
-// items differ). A body that is not JSON has the one path "$" of type
-// "not JSON"; an empty body has none.
-func bodyShape(body []byte) map[string]string {
+// items differ); r is the body as read. A body that is not JSON has the
+// one path "$" of type "not JSON"; an empty body has none.
+func bodyShape(body []byte, r contract.Reading) map[string]string {
 	out := map[string]string{}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return out
 	}
-	v, ok := decodeJSON(body)
-	if !ok {
+	if !r.IsJSON {
 		out["$"] = "not JSON"
 		return out
 	}
@@ -311,11 +339,10 @@ func bodyShape(body []byte) map[string]string {
 		if depth > 64 {
 			return
 		}
-		t := jsonType(v)
 		if types[path] == nil {
 			types[path] = map[string]bool{}
 		}
-		types[path][t] = true
+		types[path][jsonType(v)] = true
 		switch x := v.(type) {
 		case map[string]any:
 			for k, m := range x {
@@ -327,7 +354,7 @@ func bodyShape(body []byte) map[string]string {
 			}
 		}
 	}
-	walk("$", v, 0)
+	walk("$", r.Body, 0)
 	for p, ts := range types {
 		var list []string
 		for t := range ts {
@@ -357,7 +384,7 @@ func jsonType(v any) string {
 
 // WriteText writes the drift for people: a header, one line per case
 // that differs, and a final SAME or DRIFT line.
-func (d *Drift) WriteText(w io.Writer) error {
+func (d *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "contract diff: a %s, b %s, seed %d, %s compared\n", d.A, d.B, d.Seed, words.Count(d.Compared, "case"))
 	for _, s := range d.Skipped {
@@ -381,7 +408,7 @@ func (d *Drift) WriteText(w io.Writer) error {
 
 // WriteJSON writes the drift as one JSON object for tools: snake_case
 // keys, arrays never null.
-func (d *Drift) WriteJSON(w io.Writer) error {
+func (d *Report) WriteJSON(w io.Writer) error {
 	type diff struct {
 		Aspect string `json:"aspect"`
 		A      string `json:"a"`

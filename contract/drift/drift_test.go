@@ -1,36 +1,38 @@
-package contract_test
+package drift_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/drift"
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/internal/contracttest"
 	"github.com/addons-contract/contract/mock"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 )
 
 // side is the embedded mock with fault over fx.
-func side(t *testing.T, fx fixtures.Fixtures, fault string) contract.DriftSide {
+func side(t *testing.T, fx fixtures.Fixtures, fault string) drift.Side {
 	t.Helper()
-	doc, _, _ := addons(t)
+	doc, _, _ := contracttest.Addons(t)
 	tg, err := target.Embedded(func() (http.Handler, error) {
 		return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
 	})
 	require.NoError(t, err)
-	return contract.DriftSide{Target: tg, Fixtures: fx, Name: "mock " + fault}
+	return drift.Side{Target: tg, Fixtures: fx, Name: "mock " + fault}
 }
 
-func compare(t *testing.T, a, b contract.DriftSide) *contract.Drift {
+func compare(t *testing.T, a, b drift.Side) *drift.Report {
 	t.Helper()
-	_, op, v := addons(t)
-	d, err := contract.CompareTargets(context.Background(), contract.DriftConfig{Op: op, Validator: v, A: a, B: b, Seed: 5, Valid: 6, Invalid: 30})
+	_, op, v := contracttest.Addons(t)
+	d, err := drift.Compare(context.Background(), drift.Config{Op: op, Validator: v, A: a, B: b, Seed: 5, Valid: 6, Invalid: 30})
 	require.NoError(t, err)
 	require.Greater(t, d.Compared, 50)
 	return d
@@ -56,7 +58,7 @@ func otherFixtures(t *testing.T) fixtures.Fixtures {
 
 // Two equal servers do not drift, even when their fixture ids and tokens
 // differ: messages are compared with ids as placeholders.
-func TestCompareTargetsNoDrift(t *testing.T) {
+func TestCompareNoDrift(t *testing.T) {
 	tests := []struct {
 		name, reason string
 		b            fixtures.Fixtures
@@ -75,15 +77,15 @@ func TestCompareTargetsNoDrift(t *testing.T) {
 
 // A fault on either side is drift, seen from both directions with a and b
 // swapped: the code of account_missing, the shape of a 201.
-func TestCompareTargetsFaultBothDirections(t *testing.T) {
+func TestCompareFaultBothDirections(t *testing.T) {
 	tests := []struct {
 		fault, reason string
 		cas           string
-		diff          contract.Difference // as a=clean, b=faulty
+		diff          drift.Difference // as a=clean, b=faulty
 	}{
-		{"wrong-error-code", "the error code", "matrix/account_missing", contract.Difference{Aspect: "code", A: "2001", B: "2002"}},
-		{"hosts-string", "the body shape, not its values", "success/page-example", contract.Difference{Aspect: "shape $.plan_webinar[].hosts", A: "number", B: "string"}},
-		{"wrong-message", "the message", "matrix/self_pay", contract.Difference{Aspect: "message", A: `"This sub account is on self pay mode."`}},
+		{"wrong-error-code", "the error code", "matrix/account_missing", drift.Difference{Aspect: "code", A: "2001", B: "2002"}},
+		{"hosts-string", "the body shape, not its values", "success/page-example", drift.Difference{Aspect: "shape $.plan_webinar[].hosts", A: "number", B: "string"}},
+		{"wrong-message", "the message", "matrix/self_pay", drift.Difference{Aspect: "message", A: `"This sub account is on self pay mode."`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.fault, func(t *testing.T) {
@@ -96,7 +98,7 @@ func TestCompareTargetsFaultBothDirections(t *testing.T) {
 				}
 				d := compare(t, a, b)
 				require.True(t, d.Drifted(), "%s: %s", dir, tc.reason)
-				var got *contract.CaseDrift
+				var got *drift.CaseDiff
 				for i := range d.Cases {
 					if d.Cases[i].Case == tc.cas {
 						got = &d.Cases[i]
@@ -118,9 +120,9 @@ func TestCompareTargetsFaultBothDirections(t *testing.T) {
 // The text report has one line per drifting case and a verdict; the JSON
 // report carries the same facts with arrays never null.
 func TestDriftReports(t *testing.T) {
-	d := &contract.Drift{A: "embedded mock", B: "https://staging.example", Seed: 5, Compared: 3,
+	d := &drift.Report{A: "embedded mock", B: "https://staging.example", Seed: 5, Compared: 3,
 		Skipped: []contract.Skip{{Reason: "writes need -allow-writes (cases expected to change state)", Count: 7}},
-		Cases: []contract.CaseDrift{{Case: "matrix/account_missing", Differences: []contract.Difference{
+		Cases: []drift.CaseDiff{{Case: "matrix/account_missing", Differences: []drift.Difference{
 			{Aspect: "code", A: "2001", B: "2002"}, {Aspect: "shape $.extra", A: "-", B: "string"}}}}}
 	var text bytes.Buffer
 	require.NoError(t, d.WriteText(&text))
@@ -139,7 +141,7 @@ DRIFT: 1 of 3 cases answered differently
 	require.Equal(t, true, got["drifted"])
 	require.Equal(t, "2002", got["cases"].([]any)[0].(map[string]any)["differences"].([]any)[0].(map[string]any)["b"])
 
-	same := &contract.Drift{A: "a", B: "b", Compared: 2}
+	same := &drift.Report{A: "a", B: "b", Compared: 2}
 	js.Reset()
 	require.NoError(t, same.WriteJSON(&js))
 	require.True(t, strings.Contains(js.String(), `"cases": []`) && strings.Contains(js.String(), `"skipped": []`), js.String())
