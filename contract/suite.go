@@ -163,18 +163,18 @@ func writes(c *Case) *Case { c.Writes, c.Stateful = true, true; return c }
 func (b *suiteBuilder) matrix() []*Case {
 	mt, page := b.mt, b.page
 	out := []*Case{
-		expectRow(b.post("matrix/invalid_token", AccountPaid, unknownToken, mt, page), rowInvalidToken),
-		expectRow(b.post("matrix/user_missing", AccountPaid, TokenUnknownUser, mt, page), rowUserMissing),
-		expectRow(b.post("matrix/account_missing", AccountMissing, TokenMaster, mt, page), rowAccountMissing),
-		expectRow(b.post("matrix/unsupported_media_type", AccountPaid, TokenMaster, "text/plain", page), rowUnsupported),
-		expectRow(b.post("matrix/invalid_body", AccountPaid, TokenMaster, mt, b.invalidBody), rowInvalidBody),
-		expectRow(b.post("matrix/body_too_large", AccountPaid, TokenMaster, mt, b.tooLarge), rowBodyTooLarge),
-		expectRow(b.post("matrix/volume_license", AccountPaid, TokenVolumeLicense, mt, page), rowVolume),
-		expectRow(b.post("matrix/self_pay", AccountSelfPay, TokenMaster, mt, page), rowSelfPay),
-		expectRow(b.post("matrix/free_plan", AccountFree, TokenMaster, mt, page), rowFreePlan),
+		expectRow(b.post("matrix/invalid_token", AccountPaid, unknownToken, mt, page), spec.RowInvalidToken),
+		expectRow(b.post("matrix/user_missing", AccountPaid, TokenUnknownUser, mt, page), spec.RowUserMissing),
+		expectRow(b.post("matrix/account_missing", AccountMissing, TokenMaster, mt, page), spec.RowAccountMissing),
+		expectRow(b.post("matrix/unsupported_media_type", AccountPaid, TokenMaster, "text/plain", page), spec.RowUnsupportedMedia),
+		expectRow(b.post("matrix/invalid_body", AccountPaid, TokenMaster, mt, b.invalidBody), spec.RowInvalidBody),
+		expectRow(b.post("matrix/body_too_large", AccountPaid, TokenMaster, mt, b.tooLarge), spec.RowBodyTooLarge),
+		expectRow(b.post("matrix/volume_license", AccountPaid, TokenVolumeLicense, mt, page), spec.RowVolumeLicense),
+		expectRow(b.post("matrix/self_pay", AccountSelfPay, TokenMaster, mt, page), spec.RowSelfPay),
+		expectRow(b.post("matrix/free_plan", AccountFree, TokenMaster, mt, page), spec.RowFreePlan),
 	}
-	if _, ok := catalogPlan(b.op, roomsAddon); ok {
-		out = append(out, expectRow(b.post("matrix/rooms_base", AccountRoomsBase, TokenMaster, mt, plainBody(roomsAddon, b.hosts)), rowRoomsBase))
+	if rooms, ok := b.op.RoomsAddon(); ok {
+		out = append(out, expectRow(b.post("matrix/rooms_base", AccountRoomsBase, TokenMaster, mt, plainBody(rooms.Code, b.hosts)), spec.RowRoomsBase))
 	}
 	already := b.post("matrix/already_has", AccountHasAddon, TokenMaster, mt, plainBody(b.fx.HasAddonPlan, b.hosts))
 	already.Stateful = true // the model knows has_addon_plan is held: already_has, judged as an error row
@@ -191,7 +191,8 @@ func (b *suiteBuilder) successes() []*Case {
 	if phone, ok := phoneBody(b.op); ok {
 		out = append(out, writes(b.post("success/phone-form", AccountPaid, TokenMaster, mt, phone)))
 	}
-	if code, ok := otherAddon(b.op, roomsAddon); ok {
+	rooms, _ := b.op.RoomsAddon()
+	if code, ok := otherAddon(b.op, rooms.Code); ok {
 		out = append(out, writes(b.post("success/rooms-base-other-addon", AccountRoomsBase, TokenMaster, mt, plainBody(code, b.hosts))))
 	}
 	if code, ok := otherAddon(b.op, b.fx.HasAddonPlan); ok {
@@ -229,12 +230,12 @@ func (b *suiteBuilder) catalogSweep(earlier []*Case) []*Case {
 func (b *suiteBuilder) boundaries() []*Case {
 	atLimit := append(bytes.Clone(b.page), bytes.Repeat([]byte(" "), max(0, maxBody-len(b.page)))...)
 	out := []*Case{
-		expectRow(b.post("boundary/empty-account-id", "=", TokenMaster, b.mt, b.page), rowAccountMissing),
-		expectRow(b.post("boundary/body-at-size-limit", AccountSelfPay, TokenMaster, b.mt, atLimit), rowSelfPay),
+		expectRow(b.post("boundary/empty-account-id", "=", TokenMaster, b.mt, b.page), spec.RowAccountMissing),
+		expectRow(b.post("boundary/body-at-size-limit", AccountSelfPay, TokenMaster, b.mt, atLimit), spec.RowSelfPay),
 	}
 	if code, ok := b.pageMap["type"].(string); ok && strings.ToUpper(code) != code {
 		upper := mustJSON(withKey(b.pageMap, "type", strings.ToUpper(code)))
-		out = append(out, expectRow(b.post("boundary/code-in-upper-case", AccountPaid, TokenMaster, b.mt, upper), rowInvalidBody))
+		out = append(out, expectRow(b.post("boundary/code-in-upper-case", AccountPaid, TokenMaster, b.mt, upper), spec.RowInvalidBody))
 	}
 	return out
 }
@@ -274,12 +275,12 @@ func (b *suiteBuilder) auth() []*Case {
 			Expect: Expect{Row: r}}
 	}
 	return []*Case{
-		auth("no-header", TokenNone, "", AccountPaid, rowInvalidToken),
-		auth("bearer-without-token", TokenNone, "Bearer", AccountPaid, rowInvalidToken),
-		auth("basic-scheme", TokenNone, "Basic eHl6", AccountPaid, rowInvalidToken),
-		auth("unknown-token", "contract-unknown-token-0001", "", AccountPaid, rowInvalidToken),
-		auth("master-token-with-basic-scheme", TokenMaster, "Basic {token}", AccountPaid, rowInvalidToken),
-		auth("lowercase-bearer-scheme", TokenMaster, "bearer {token}", AccountMissing, rowAccountMissing),
+		auth("no-header", TokenNone, "", AccountPaid, spec.RowInvalidToken),
+		auth("bearer-without-token", TokenNone, "Bearer", AccountPaid, spec.RowInvalidToken),
+		auth("basic-scheme", TokenNone, "Basic eHl6", AccountPaid, spec.RowInvalidToken),
+		auth("unknown-token", "contract-unknown-token-0001", "", AccountPaid, spec.RowInvalidToken),
+		auth("master-token-with-basic-scheme", TokenMaster, "Basic {token}", AccountPaid, spec.RowInvalidToken),
+		auth("lowercase-bearer-scheme", TokenMaster, "bearer {token}", AccountMissing, spec.RowAccountMissing),
 	}
 }
 
@@ -314,9 +315,9 @@ func (b *suiteBuilder) generatedValid(g *gen.Generator, seed int64, n int) []*Ca
 		out = append(out, c)
 	}
 	refusals := []struct{ name, account, token, row string }{
-		{"self_pay", AccountSelfPay, TokenMaster, rowSelfPay},
-		{"free", AccountFree, TokenMaster, rowFreePlan},
-		{"volume_license", AccountPaid, TokenVolumeLicense, rowVolume},
+		{"self_pay", AccountSelfPay, TokenMaster, spec.RowSelfPay},
+		{"free", AccountFree, TokenMaster, spec.RowFreePlan},
+		{"volume_license", AccountPaid, TokenVolumeLicense, spec.RowVolumeLicense},
 	}
 	for _, r := range refusals {
 		for _, gc := range valid {
@@ -380,11 +381,11 @@ func (c *Case) GenCase() gen.Case {
 func layerRow(l gen.Layer) string {
 	switch l {
 	case gen.LayerMedia:
-		return rowUnsupported
+		return spec.RowUnsupportedMedia
 	case gen.LayerSize:
-		return rowBodyTooLarge
+		return spec.RowBodyTooLarge
 	}
-	return rowInvalidBody // schema, catalog and syntax
+	return spec.RowInvalidBody // schema, catalog and syntax
 }
 
 // pageExample is the request example of the spec (the page's), or a
@@ -444,18 +445,18 @@ func precedence(op *spec.Operation, fx fixtures.Fixtures, mt string, page map[st
 		return nil // not the plain form: no body to vary
 	}
 	triggers := map[string]trigger{
-		rowInvalidToken:   {token: unknownToken},
-		rowUserMissing:    {token: TokenUnknownUser},
-		rowAccountMissing: {account: AccountMissing},
-		rowUnsupported:    {contentType: "text/plain"},
-		rowInvalidBody:    {set: map[string]any{"hosts": 0}},
-		rowVolume:         {token: TokenVolumeLicense},
-		rowSelfPay:        {account: AccountSelfPay},
-		rowFreePlan:       {account: AccountFree},
-		rowAlreadyHas:     {account: AccountHasAddon, set: map[string]any{"type": fx.HasAddonPlan}},
+		spec.RowInvalidToken:     {token: unknownToken},
+		spec.RowUserMissing:      {token: TokenUnknownUser},
+		spec.RowAccountMissing:   {account: AccountMissing},
+		spec.RowUnsupportedMedia: {contentType: "text/plain"},
+		spec.RowInvalidBody:      {set: map[string]any{"hosts": 0}},
+		spec.RowVolumeLicense:    {token: TokenVolumeLicense},
+		spec.RowSelfPay:          {account: AccountSelfPay},
+		spec.RowFreePlan:         {account: AccountFree},
+		spec.RowAlreadyHas:       {account: AccountHasAddon, set: map[string]any{"type": fx.HasAddonPlan}},
 	}
-	if _, ok := catalogPlan(op, roomsAddon); ok {
-		triggers[rowRoomsBase] = trigger{account: AccountRoomsBase, set: map[string]any{"type": roomsAddon}}
+	if rooms, ok := op.RoomsAddon(); ok {
+		triggers[spec.RowRoomsBase] = trigger{account: AccountRoomsBase, set: map[string]any{"type": rooms.Code}}
 	}
 	var out []*Case
 	for i, first := range op.CheckOrder {
