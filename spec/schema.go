@@ -54,6 +54,26 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 	out.Format = s.Format
 	out.Description = s.Description
 	out.Pattern = s.Pattern
+	b.fillValues(out, s, where)
+	fillBounds(out, s)
+	b.fillObject(out, s, where)
+	if it := s.Items; it != nil && it.IsA() {
+		out.Items = b.schema(it.A, where+"/items")
+	}
+	out.MinItems, out.MaxItems = s.MinItems, s.MaxItems
+	out.UniqueItems = s.UniqueItems != nil && *s.UniqueItems
+	b.fillComposition(out, s, where)
+	out.Nullable = (s.Nullable != nil && *s.Nullable) || slices.Contains(s.Type, "null")
+	b.fillExamples(out, s, where)
+	out.Extensions = b.extensions(where, s.Extensions)
+	if _, ok := out.Extensions[extSchemaCatalog]; ok {
+		n := s.Extensions.GetOrZero(extSchemaCatalog)
+		b.marks[out] = mark{node: n, ptr: where + "/" + extSchemaCatalog}
+	}
+}
+
+// fillValues reads enum and const.
+func (b *builder) fillValues(out *Schema, s *base.Schema, where string) {
 	for i, e := range s.Enum {
 		v, err := decodeNode(e)
 		if err != nil {
@@ -69,6 +89,10 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 		}
 		out.Const, out.HasConst = v, true
 	}
+}
+
+// fillBounds reads the length and number bounds.
+func fillBounds(out *Schema, s *base.Schema) {
 	out.MinLength, out.MaxLength = s.MinLength, s.MaxLength
 	out.Minimum, out.Maximum = s.Minimum, s.Maximum
 	out.MultipleOf = s.MultipleOf
@@ -92,7 +116,10 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 			out.ExclusiveMaximum, out.Maximum = out.Maximum, nil
 		}
 	}
+}
 
+// fillObject reads properties, required and additionalProperties.
+func (b *builder) fillObject(out *Schema, s *base.Schema, where string) {
 	out.Required = slices.Clone(s.Required)
 	for name, p := range s.Properties.FromOldest() {
 		out.Properties = append(out.Properties, Property{
@@ -110,13 +137,10 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 		}
 	}
 	out.MinProperties, out.MaxProperties = s.MinProperties, s.MaxProperties
+}
 
-	if it := s.Items; it != nil && it.IsA() {
-		out.Items = b.schema(it.A, where+"/items")
-	}
-	out.MinItems, out.MaxItems = s.MinItems, s.MaxItems
-	out.UniqueItems = s.UniqueItems != nil && *s.UniqueItems
-
+// fillComposition reads oneOf, anyOf, allOf and not.
+func (b *builder) fillComposition(out *Schema, s *base.Schema, where string) {
 	list := func(ps []*base.SchemaProxy, kw string) []*Schema {
 		var l []*Schema
 		for i, p := range ps {
@@ -130,8 +154,10 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 	out.AnyOf = list(s.AnyOf, "anyOf")
 	out.AllOf = list(s.AllOf, "allOf")
 	out.Not = b.schema(s.Not, where+"/not")
-	out.Nullable = (s.Nullable != nil && *s.Nullable) || slices.Contains(s.Type, "null")
+}
 
+// fillExamples reads example and examples.
+func (b *builder) fillExamples(out *Schema, s *base.Schema, where string) {
 	if s.Example != nil {
 		if v, err := decodeNode(s.Example); err != nil {
 			b.fail(s.Example, where+"/example", "%v", err)
@@ -146,11 +172,6 @@ func (b *builder) fillSchema(out *Schema, s *base.Schema, where string) {
 			continue
 		}
 		out.Examples = append(out.Examples, v)
-	}
-	out.Extensions = b.extensions(where, s.Extensions)
-	if _, ok := out.Extensions[extSchemaCatalog]; ok {
-		n := s.Extensions.GetOrZero(extSchemaCatalog)
-		b.marks[out] = mark{node: n, ptr: where + "/" + extSchemaCatalog}
 	}
 }
 

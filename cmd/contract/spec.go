@@ -82,21 +82,58 @@ func runSpec(_ context.Context, e *env, args []string) error {
 // printSpec writes the readable rendering: one titled, aligned table a section.
 func printSpec(w io.Writer, op *spec.Operation, listAssumptions bool) error {
 	var b strings.Builder
-	section := func(title string, header string, rows [][]string) {
-		fmt.Fprintf(&b, "\n%s\n", title)
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		if header != "" {
-			fmt.Fprintln(tw, header)
-		}
-		for _, r := range rows {
-			fmt.Fprintln(tw, strings.Join(r, "\t"))
-		}
-		tw.Flush()
-	}
-
 	fmt.Fprintf(&b, "%s %s\n", op.Method, op.Path)
-	var head [][]string
-	head = append(head, []string{"operationId", op.ID})
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, r := range specHead(op) {
+		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
+	}
+	tw.Flush()
+	var params [][]string
+	for _, p := range op.Parameters {
+		params = append(params, []string{p.Name, p.In, yesNo(p.Required), typeOf(p.Schema), constraints(p.Schema)})
+	}
+	if len(params) > 0 {
+		section(&b, "PARAMETERS", "NAME\tIN\tREQUIRED\tTYPE\tCONSTRAINTS", params)
+	}
+	printBody(&b, op)
+	printTables(&b, op)
+	fmt.Fprintf(&b, "\nASSUMPTIONS: %d x-assumption notes", len(op.Assumptions))
+	if !listAssumptions {
+		fmt.Fprintf(&b, " (list them with -assumptions)\n")
+	} else {
+		fmt.Fprintln(&b)
+		var rows [][]string
+		for _, a := range op.Assumptions {
+			rows = append(rows, []string{a.At, strings.Join(strings.Fields(a.Note), " ")})
+		}
+		section(&b, "", "AT\tNOTE", rows)
+	}
+	// tabwriter pads an empty last column; trailing blanks only hurt diffs.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	return err
+}
+
+// section writes a titled table, its columns aligned.
+func section(b *strings.Builder, title string, header string, rows [][]string) {
+	fmt.Fprintf(b, "\n%s\n", title)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	if header != "" {
+		fmt.Fprintln(tw, header)
+	}
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+}
+
+// specHead is the operation's heading: id, summary, servers, security,
+// rate limit, source and the x- tables it lacks.
+func specHead(op *spec.Operation) [][]string {
+	head := [][]string{{"operationId", op.ID}}
 	if op.Summary != "" {
 		head = append(head, []string{"summary", op.Summary})
 	}
@@ -126,47 +163,43 @@ func printSpec(w io.Writer, op *spec.Operation, listAssumptions bool) error {
 	if m := op.Missing(); len(m) > 0 {
 		head = append(head, []string{"missing", strings.Join(m, ", ") + " (the checks built on them have nothing to judge by)"})
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, r := range head {
-		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
-	}
-	tw.Flush()
+	return head
+}
 
-	var params [][]string
-	for _, p := range op.Parameters {
-		params = append(params, []string{p.Name, p.In, yesNo(p.Required), typeOf(p.Schema), constraints(p.Schema)})
-	}
-	if len(params) > 0 {
-		section("PARAMETERS", "NAME\tIN\tREQUIRED\tTYPE\tCONSTRAINTS", params)
-	}
-
+// printBody writes the request body: its media type, then one table of
+// fields per branch.
+func printBody(b *strings.Builder, op *spec.Operation) {
 	if op.Body == nil {
-		fmt.Fprintf(&b, "\nREQUEST BODY: none\n")
-	} else {
-		req := "optional"
-		if op.Body.Required {
-			req = "required"
-		}
-		fmt.Fprintf(&b, "\nREQUEST BODY %s, %s\n", op.Body.MediaType, req)
-		branches := []*spec.Schema{op.Body.Schema}
-		kind := "schema"
-		if s := op.Body.Schema; s != nil && len(s.OneOf) > 0 {
-			branches, kind = s.OneOf, "one of"
-		} else if s != nil && len(s.AnyOf) > 0 {
-			branches, kind = s.AnyOf, "any of"
-		}
-		for i, br := range branches {
-			title := fmt.Sprintf("branch %d of %d (%s)", i+1, len(branches), kind)
-			if br != nil && br.Ref != "" {
-				title += ": " + br.Ref
-			}
-			var rows [][]string
-			fields(br, "", true, 0, map[*spec.Schema]bool{}, &rows)
-			section(title, "FIELD\tTYPE\tREQUIRED\tCONSTRAINTS", rows)
-		}
+		fmt.Fprintf(b, "\nREQUEST BODY: none\n")
+		return
 	}
+	req := "optional"
+	if op.Body.Required {
+		req = "required"
+	}
+	fmt.Fprintf(b, "\nREQUEST BODY %s, %s\n", op.Body.MediaType, req)
+	branches := []*spec.Schema{op.Body.Schema}
+	kind := "schema"
+	if s := op.Body.Schema; s != nil && len(s.OneOf) > 0 {
+		branches, kind = s.OneOf, "one of"
+	} else if s != nil && len(s.AnyOf) > 0 {
+		branches, kind = s.AnyOf, "any of"
+	}
+	for i, br := range branches {
+		title := fmt.Sprintf("branch %d of %d (%s)", i+1, len(branches), kind)
+		if br != nil && br.Ref != "" {
+			title += ": " + br.Ref
+		}
+		var rows [][]string
+		fields(br, "", true, 0, map[*spec.Schema]bool{}, &rows)
+		section(b, title, "FIELD\tTYPE\tREQUIRED\tCONSTRAINTS", rows)
+	}
+}
 
-	var resp [][]string
+// printTables writes the responses, the error matrix, the plan catalog
+// and the check order.
+func printTables(b *strings.Builder, op *spec.Operation) {
+	var rows [][]string
 	for _, r := range op.Responses {
 		status := strconv.Itoa(r.Status)
 		if r.Status == 0 {
@@ -180,15 +213,15 @@ func printSpec(w io.Writer, op *spec.Operation, listAssumptions bool) error {
 				hs = append(hs, h.Name)
 			}
 		}
-		resp = append(resp, []string{status, dash(r.MediaType), dash(schemaName(r.Schema)), dash(strings.Join(hs, ", "))})
+		rows = append(rows, []string{status, dash(r.MediaType), dash(schemaName(r.Schema)), dash(strings.Join(hs, ", "))})
 	}
-	section("RESPONSES", "STATUS\tMEDIA TYPE\tSCHEMA\tHEADERS", resp)
+	section(b, "RESPONSES", "STATUS\tMEDIA TYPE\tSCHEMA\tHEADERS", rows)
 
-	var rows [][]string
+	rows = nil
 	for _, r := range op.Errors {
 		rows = append(rows, []string{strconv.Itoa(r.Status), strconv.Itoa(r.Code), r.ID, r.Message})
 	}
-	section(fmt.Sprintf("ERROR MATRIX (%d rows)", len(op.Errors)), "STATUS\tCODE\tID\tMESSAGE", rows)
+	section(b, fmt.Sprintf("ERROR MATRIX (%d rows)", len(op.Errors)), "STATUS\tCODE\tID\tMESSAGE", rows)
 
 	rows = nil
 	for _, p := range op.Catalog {
@@ -198,32 +231,13 @@ func printSpec(w io.Writer, op *spec.Operation, listAssumptions bool) error {
 		}
 		rows = append(rows, []string{p.Code, p.Place, yesNo(p.Hosts), base})
 	}
-	section(fmt.Sprintf("PLAN CATALOG (%d codes)", len(op.Catalog)), "CODE\tPLACE\tHOSTS\tBASE", rows)
+	section(b, fmt.Sprintf("PLAN CATALOG (%d codes)", len(op.Catalog)), "CODE\tPLACE\tHOSTS\tBASE", rows)
 
 	rows = nil
 	for i, id := range op.CheckOrder {
 		rows = append(rows, []string{strconv.Itoa(i+1) + ".", id})
 	}
-	section("CHECK ORDER (first failing check answers)", "", rows)
-
-	fmt.Fprintf(&b, "\nASSUMPTIONS: %d x-assumption notes", len(op.Assumptions))
-	if !listAssumptions {
-		fmt.Fprintf(&b, " (list them with -assumptions)\n")
-	} else {
-		fmt.Fprintln(&b)
-		rows = nil
-		for _, a := range op.Assumptions {
-			rows = append(rows, []string{a.At, strings.Join(strings.Fields(a.Note), " ")})
-		}
-		section("", "AT\tNOTE", rows)
-	}
-	// tabwriter pads an empty last column; trailing blanks only hurt diffs.
-	lines := strings.Split(b.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	_, err := io.WriteString(w, strings.Join(lines, "\n"))
-	return err
+	section(b, "CHECK ORDER (first failing check answers)", "", rows)
 }
 
 // fields lists the fields of an object schema as dotted paths ("[]" for array
