@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/spec"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -91,18 +92,12 @@ func smaller(a, b *record) bool {
 // not a generated case, writes are not allowed, or nothing got smaller.
 func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte, *Exchange) {
 	c := ex.Case
-	if r.gen == nil || (c.Kind != KindValid && c.Kind != KindInvalid) {
+	if r.gen == nil || c.Writes && !r.cfg.Target.Embedded && !r.cfg.AllowWrites {
 		return nil, nil
-	}
-	if c.Writes && !r.cfg.Target.Embedded && !r.cfg.AllowWrites {
-		return nil, nil
-	}
-	if l := gen.Layer(c.Layer); l == gen.LayerSyntax || l == gen.LayerSize {
-		return nil, nil // their bytes are the defect
 	}
 	tries := 0
 	var lastEx *Exchange
-	stillFails := func(gc gen.Case) bool {
+	shrunk := ShrinkGenerated(r.cfg.Op, r.gen, c, func(cand *Case) bool {
 		if tries >= r.cfg.MaxShrinks || ctx.Err() != nil || !r.takeResend() {
 			return false
 		}
@@ -111,18 +106,12 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 		if err != nil {
 			return false
 		}
-		cand := *c
-		cand.Req.Body, cand.Req.ContentType = gc.Body, gc.ContentType
-		cand.Class, cand.Field = gc.Class, gc.Field
-		if cand.Kind == KindValid {
-			cand.Adds = AddsOf(r.cfg.Op, gc.Body)
-		}
 		if cand.Stateful {
 			// A fresh server (or, remote, one whose holdings the model does
 			// not know): predicted from the fixtures alone.
 			cand.Expect = newLedger(r.cfg.Op, r.cfg.Fixtures).predict(cand.Req.Account, cand.Adds)
 		}
-		got, err := r.send(ctx, t, &cand)
+		got, err := r.send(ctx, t, cand)
 		if err != nil || got == nil {
 			return false
 		}
@@ -133,12 +122,45 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 			}
 		}
 		return false
-	}
-	shrunk := r.gen.Shrink(c.GenCase(), stillFails)
-	if lastEx == nil || bytes.Equal(shrunk.Body, c.Req.Body) || !bytes.Equal(lastEx.Case.Req.Body, shrunk.Body) {
+	})
+	if shrunk == nil || lastEx == nil || lastEx.Case != shrunk {
 		return nil, nil
 	}
-	return shrunk.Body, lastEx
+	return shrunk.Req.Body, lastEx
+}
+
+// ShrinkGenerated shrinks the body of a generated case with g's shrinker,
+// the one shrink-and-resend loop of a run's findings and of replay's
+// minimiser. Each candidate is a copy of c with the shrunk body, its
+// content type, class and field, and the plans it adds; fails resends it
+// and says whether it still fails the same way. It returns the smallest
+// candidate that failed, or nil when none did or c is no generated case
+// (syntax and size cases are left alone: their bytes are the defect).
+func ShrinkGenerated(op *spec.Operation, g *gen.Generator, c *Case, fails func(*Case) bool) *Case {
+	if c.Kind != KindValid && c.Kind != KindInvalid {
+		return nil
+	}
+	if l := gen.Layer(c.Layer); l == gen.LayerSyntax || l == gen.LayerSize {
+		return nil
+	}
+	var last *Case
+	shrunk := g.Shrink(c.GenCase(), func(gc gen.Case) bool {
+		cand := c.Clone()
+		cand.Req.Body, cand.Req.ContentType = gc.Body, gc.ContentType
+		cand.Class, cand.Field = gc.Class, gc.Field
+		if cand.Kind == KindValid || cand.Stateful {
+			cand.Adds = AddsOf(op, gc.Body)
+		}
+		if !fails(cand) {
+			return false
+		}
+		last = cand
+		return true
+	})
+	if last == nil || bytes.Equal(shrunk.Body, c.Req.Body) || !bytes.Equal(last.Req.Body, shrunk.Body) {
+		return nil
+	}
+	return last
 }
 
 // coverage counts, over recs, the error rows answers matched, the invalid

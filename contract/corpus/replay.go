@@ -382,16 +382,9 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 		return false
 	}
 	cur := e.Case.Clone()
-	if g != nil && generated(cur) {
-		orig := cur
-		shrunk := g.Shrink(cur.GenCase(), func(gc gen.Case) bool {
-			c := withBodyOf(orig, gc.Body, cfg)
-			c.Req.ContentType, c.Class, c.Field = gc.ContentType, gc.Class, gc.Field
-			return fails(c)
-		})
-		if len(shrunk.Body) < len(cur.Req.Body) {
-			cur = withBodyOf(orig, shrunk.Body, cfg)
-			cur.Req.ContentType, cur.Class, cur.Field = shrunk.ContentType, shrunk.Class, shrunk.Field
+	if g != nil {
+		if shrunk := contract.ShrinkGenerated(cfg.Op, g, cur, fails); shrunk != nil {
+			cur = shrunk
 		}
 	}
 	keep := func(body []byte) bool { return fails(withBodyOf(cur, body, cfg)) }
@@ -434,16 +427,6 @@ func withBodyOf(c *contract.Case, body []byte, cfg contract.Config) *contract.Ca
 		cp.Adds = contract.AddsOf(cfg.Op, body)
 	}
 	return cp
-}
-
-// generated reports whether c is a generated case the generator's
-// shrinker can work on (the bytes of syntax and size cases are the defect).
-func generated(c *contract.Case) bool {
-	if c.Kind != contract.KindValid && c.Kind != contract.KindInvalid {
-		return false
-	}
-	l := gen.Layer(c.Layer)
-	return l != gen.LayerSyntax && l != gen.LayerSize
 }
 
 // WriteEntry writes e to its Path atomically, in its own format.
