@@ -29,13 +29,16 @@ type shardReport struct {
 	Verdict string `json:"verdict"`
 }
 
-func readReport(t *testing.T, path string) shardReport {
+func readReport(t *testing.T, path string) shardReport { return readJSON[shardReport](t, path) }
+
+// readJSON decodes the JSON file at path as a T.
+func readJSON[T any](t *testing.T, path string) T {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	var r shardReport
-	require.NoError(t, json.Unmarshal(data, &r))
-	return r
+	var v T
+	require.NoError(t, json.Unmarshal(data, &v))
+	return v
 }
 
 // runReport runs a small suite (no generated cases) against the mock

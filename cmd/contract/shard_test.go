@@ -28,14 +28,7 @@ type runOutcome struct {
 	Inconclusive []string        `json:"inconclusive"`
 }
 
-func readOutcome(t *testing.T, path string) runOutcome {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var r runOutcome
-	require.NoError(t, json.Unmarshal(data, &r))
-	return r
-}
+func readOutcome(t *testing.T, path string) runOutcome { return readJSON[runOutcome](t, path) }
 
 // groups are a report's findings as "check row", sorted.
 func (r runOutcome) groups() []string {
