@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/addons-contract/contract/contract/report"
-	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"net"
 	"net/http"
@@ -20,6 +18,8 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/report"
+	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/internal/hostile"
@@ -542,4 +542,21 @@ func stepLines(steps []contract.Step) []string {
 		out = append(out, s.String())
 	}
 	return out
+}
+
+// A shrunk example may be as long as the original and still smaller in
+// value (hosts 9999999999 → 2147483648): the shrinker's result is kept
+// whenever its bytes differ and it still fails the same way.
+func TestShrunkExampleOfTheSameLengthIsKept(t *testing.T) {
+	cfg := smallConfig(t, mockTarget(t, "accept-hosts-over-max", 0))
+	cfg.Seed, cfg.Valid, cfg.Invalid, cfg.Shrink = 2, contract.DefaultValid, contract.DefaultInvalid, true
+	res := run(t, cfg)
+	var shrunk int
+	for _, f := range res.Findings {
+		if f.Check == contract.CheckInvalidRejected && f.Shrunk != nil {
+			require.NotEqual(t, string(f.Example.Case.Req.Body), string(f.Shrunk))
+			shrunk++
+		}
+	}
+	require.Positive(t, shrunk, findingLines(res))
 }
