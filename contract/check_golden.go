@@ -113,27 +113,22 @@ func (c goldenMatch) doubts() []string {
 	return slices.Sorted(slices.Values(c.rec.stale))
 }
 
-// load is name's golden file; in a shard, without the plans of the
-// other shards' codes (see dropPlans).
-func (c goldenMatch) load(j *Judgement, name string) (golden.Entry, error) {
-	want, err := c.set.Load(name)
-	if err == nil && j.Foreign != nil && want.Status == http.StatusCreated {
-		want.Body = dropPlans(want.Body, j.Op.Catalog, j.Foreign)
-	}
-	return want, err
-}
-
-// check is Set.Check against the run's spec revision, with load's golden
-// file in a shard.
+// check is Set.Check against the run's spec revision; in a shard, with
+// the other shards' plans taken out of the golden file (see dropPlans),
+// as Judge takes them out of the answer.
 func (c goldenMatch) check(j *Judgement, name string, got golden.Entry) (golden.Verdict, error) {
-	if j.Foreign == nil {
-		return c.set.Check(name, got, j.Op.Revision)
-	}
-	want, err := c.load(j, name)
+	want, err := c.set.Load(name)
 	if err != nil {
 		return golden.Verdict{}, err
 	}
-	return golden.Against(want, got, j.Op.Revision)
+	if j.Foreign != nil && want.Status == http.StatusCreated {
+		want.Body = dropPlans(want.Body, j.Op.Catalog, j.Foreign)
+	}
+	v, err := golden.Against(want, got, j.Op.Revision)
+	if err != nil {
+		return golden.Verdict{}, fmt.Errorf("golden: %s: %w", name, err)
+	}
+	return v, nil
 }
 
 // finish rewrites the golden files of the scenarios recorded with update.
