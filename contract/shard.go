@@ -92,9 +92,13 @@ func Split(units [][]*Case, n int) []int {
 		}
 		return parent[i]
 	}
-	firstWith := map[string]int{}
+	keys := make([][]string, len(units))
 	for i, u := range units {
-		for _, k := range unitKeys(u) {
+		keys[i] = unitKeys(u)
+	}
+	firstWith := map[string]int{}
+	for i := range units {
+		for _, k := range keys[i] {
 			if j, ok := firstWith[k]; ok {
 				parent[find(i)] = find(j)
 			} else {
@@ -105,7 +109,7 @@ func Split(units [][]*Case, n int) []int {
 	size := map[int]int{}
 	var roots []int
 	for i, u := range units {
-		if len(unitKeys(u)) == 0 {
+		if len(keys[i]) == 0 {
 			continue
 		}
 		r := find(i)
@@ -122,7 +126,7 @@ func Split(units [][]*Case, n int) []int {
 		load[s] += size[r]
 	}
 	for i, u := range units {
-		if len(unitKeys(u)) > 0 {
+		if len(keys[i]) > 0 {
 			of[i] = shardOf[find(i)]
 			continue
 		}
