@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 )
@@ -49,7 +49,10 @@ var compactCases = []string{
 func TestDecodeJSONCompacted(t *testing.T) {
 	bodies := append([]string(nil), compactCases...)
 	bodies = append(bodies, strings.Repeat("[", maxJSONDepth+1)+strings.Repeat("]", maxJSONDepth+1))
-	op, _, _ := ruleSuite(t, fixtures.Default())
+	doc, err := spec.Default()
+	require.NoError(t, err)
+	op, err := doc.Operation(spec.AddonsOperationID)
+	require.NoError(t, err)
 	g, err := gen.New(op, gen.Options{})
 	require.NoError(t, err)
 	for _, c := range append(g.Cases(1, len(g.Active()), false), g.Cases(1, 8, true)...) {

@@ -40,7 +40,7 @@ func benchRun(b *testing.B, newTarget func() (target.Target, func())) {
 		cfg.AllowWrites, cfg.Rate = true, math.Inf(1)
 		c0 := perf.CPU()
 		b.StartTimer()
-		res, err := contract.Run(context.Background(), cfg)
+		res, err := runWith(context.Background(), cfg)
 		b.StopTimer()
 		cpu += perf.CPU() - c0
 		stop()
@@ -119,7 +119,7 @@ func BenchmarkChildProcess(b *testing.B) {
 		serveMockChild(b)
 	case "run":
 		_, op, v := addons(b)
-		res, err := contract.Run(context.Background(), contract.DefaultConfig(op, v, fixtures.Default(), mockTarget(b, "", 0), 1))
+		res, err := runWith(context.Background(), contract.DefaultConfig(op, v, fixtures.Default(), mockTarget(b, "", 0), 1))
 		require.NoError(b, err)
 		require.Empty(b, findingLines(res))
 	default:

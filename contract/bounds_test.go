@@ -1,17 +1,10 @@
 package contract
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"github.com/addons-contract/contract/contract/target"
-	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/addons-contract/contract/fixtures"
-	"github.com/addons-contract/contract/mock"
-	"github.com/addons-contract/contract/spec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -91,114 +84,4 @@ func TestAlikeRun(t *testing.T) {
 			require.Equal(t, tc.abortAt, got, tc.reason)
 		})
 	}
-}
-
-// testConfig is a small suite against the embedded mock with fault.
-func testConfig(t *testing.T, fault string) Config {
-	t.Helper()
-	doc, err := spec.Default()
-	require.NoError(t, err)
-	op, err := doc.Operation(spec.AddonsOperationID)
-	require.NoError(t, err)
-	v, err := doc.Validator()
-	require.NoError(t, err)
-	fx := fixtures.Default()
-	tg, err := target.Embedded(func() (http.Handler, error) {
-		return mock.New(mock.Config{Doc: doc, Fixtures: &fx, Fault: fault})
-	})
-	require.NoError(t, err)
-	return Config{Op: op, Validator: v, Fixtures: fx, Target: tg, Seed: 7, Valid: 12, Invalid: 26, Sequences: 4, Steps: 8}
-}
-
-// runSuite runs cfg's default suite on r, as Run does, and returns the
-// result.
-func runSuite(t *testing.T, r *runner) *Result {
-	t.Helper()
-	s, err := BuildSuite(r.cfg.Op, r.cfg.Fixtures, r.gen, r.cfg.Seed, r.cfg.Valid, r.cfg.Invalid)
-	require.NoError(t, err)
-	res, _, err := r.run(context.Background(), s.Scenarios, s.Cases, true)
-	require.NoError(t, err)
-	return res
-}
-
-// A run keeps the answer of an exchange only while a finding shows it:
-// every finding's example has its body, every other judged exchange has
-// dropped it. Judge's exchanges keep theirs for the caller.
-func TestRunKeepsOnlyTheAnswersFindingsShow(t *testing.T) {
-	r, err := newRunner(testConfig(t, "wrong-error-code"))
-	require.NoError(t, err)
-	res := runSuite(t, r)
-	require.NotEmpty(t, res.Findings)
-	examples := map[*Exchange]bool{}
-	for _, f := range res.Findings {
-		examples[f.Example] = true
-		require.NotEmpty(t, f.Example.Body, "the example of [%s] %s shows its answer", f.Check, f.Row)
-		require.NotNil(t, f.Example.Header)
-	}
-	var kept, dropped int
-	for _, rec := range r.records {
-		if examples[rec.ex] {
-			kept++
-			continue
-		}
-		require.Nil(t, rec.ex.Body, "%s is no finding's example", rec.ex.Case.ID)
-		require.Nil(t, rec.ex.Header, "%s is no finding's example", rec.ex.Case.ID)
-		dropped++
-	}
-	require.Positive(t, kept)
-	require.Greater(t, dropped, 100)
-
-	// Dropping changes nothing of the result: the same run keeping every
-	// answer finds and covers the same.
-	keeper, err := newRunner(testConfig(t, "wrong-error-code"))
-	require.NoError(t, err)
-	keeper.keepAnswers = true
-	all := runSuite(t, keeper)
-	require.Equal(t, all.Coverage, res.Coverage)
-	require.Equal(t, findingKeys(all), findingKeys(res))
-	for _, rec := range keeper.records {
-		if rec.ex.Err == nil {
-			require.NotNil(t, rec.ex.Header, "%s keeps its answer", rec.ex.Case.ID)
-		}
-	}
-}
-
-// findingKeys is each finding's check, row, count, example and detail.
-func findingKeys(res *Result) []string {
-	var out []string
-	for _, f := range res.Findings {
-		out = append(out, fmt.Sprintf("[%s] %s x%d %s: %s", f.Check, f.Row, f.Count, f.CaseID, f.Failure.Detail))
-	}
-	return out
-}
-
-// Shrinking spends the run's resend budget, not only each finding's: once
-// it is spent, nothing more is resent, and findings keep their examples
-// unshrunk.
-func TestShrinkingStopsWhenResendsAreSpent(t *testing.T) {
-	cfg := testConfig(t, "accept-unknown-property")
-	cfg.Shrink = true
-	shrunk := func(res *Result) bool {
-		for _, f := range res.Findings {
-			if f.Shrunk != nil {
-				return true
-			}
-		}
-		return false
-	}
-
-	r, err := newRunner(cfg)
-	require.NoError(t, err)
-	res := runSuite(t, r)
-	require.True(t, shrunk(res), "with budget left, the invalid-rejected example shrinks")
-	require.Positive(t, r.resends.Load())
-	require.Greater(t, res.Sent, len(r.records), "shrinking resent requests")
-
-	r, err = newRunner(cfg)
-	require.NoError(t, err)
-	r.resends.Store(maxResends)
-	res = runSuite(t, r)
-	require.False(t, shrunk(res), "no budget, no shrinking")
-	require.Equal(t, int64(maxResends), r.resends.Load())
-	require.Equal(t, len(r.records), res.Sent, "every request sent is a case of the run, none a resend")
 }

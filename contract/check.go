@@ -2,10 +2,11 @@ package contract
 
 import (
 	"fmt"
-	"github.com/addons-contract/contract/internal/words"
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/addons-contract/contract/internal/words"
 
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/spec"
@@ -145,7 +146,7 @@ func TraitsOf(c Check) Traits {
 // offLine says why c is off against op, "" when op carries every table
 // c needs (Traits.Needs, spec.Operation.Missing).
 func offLine(c Check, op *spec.Operation) string {
-	lack := lacking(op, TraitsOf(c).Needs)
+	lack := op.Lacks(TraitsOf(c).Needs...)
 	if len(lack) == 0 {
 		return ""
 	}

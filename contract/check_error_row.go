@@ -2,10 +2,11 @@ package contract
 
 import (
 	"fmt"
-	"github.com/addons-contract/contract/internal/words"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/addons-contract/contract/internal/words"
 
 	"github.com/addons-contract/contract/spec"
 )

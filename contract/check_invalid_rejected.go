@@ -2,7 +2,6 @@ package contract
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/addons-contract/contract/spec"
 )
@@ -73,14 +72,8 @@ type rejection struct {
 // input as want says it must. "" when got is no row, is want, or either
 // is not in the order.
 func laterRow(op *spec.Operation, want, got string) string {
-	if got != "" && before(op.CheckOrder, want, got) {
+	if got != "" && spec.Before(op.CheckOrder, want, got) {
 		return got
 	}
 	return ""
-}
-
-// before reports whether a stands before b in a check order, both in it.
-func before(order []string, a, b string) bool {
-	i, j := slices.Index(order, a), slices.Index(order, b)
-	return i >= 0 && j >= 0 && i < j
 }

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+
 	"github.com/addons-contract/contract/contract/target"
 )
 

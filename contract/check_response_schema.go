@@ -32,7 +32,7 @@ func (responseSchema) Judge(j *Judgement) []Failure {
 	if id == "" {
 		id = "_" // the route must still match to find the operation; the id is not judged
 	}
-	path := strings.Replace(j.Op.Path, "{"+pathParamName(j.Op)+"}", url.PathEscape(id), 1)
+	path := j.Op.PathFor(url.PathEscape(id))
 	req, err := http.NewRequest(j.Op.Method, path, nil)
 	if err != nil {
 		return []Failure{{Row: "request", Detail: err.Error()}}
@@ -66,14 +66,4 @@ func schemaGroup(status int, p spec.Problem) string {
 		s += " " + field
 	}
 	return s
-}
-
-// pathParamName is the name of the operation's (first) path parameter.
-func pathParamName(op *spec.Operation) string {
-	for _, p := range op.Parameters {
-		if p.In == "path" {
-			return p.Name
-		}
-	}
-	return "accountId"
 }

@@ -2,9 +2,10 @@ package contract
 
 import (
 	"fmt"
-	"github.com/addons-contract/contract/internal/words"
 	"sort"
 	"strings"
+
+	"github.com/addons-contract/contract/internal/words"
 )
 
 // maxUnjudgedShare is the share of cases a run may leave unjudged (rate

@@ -1,9 +1,12 @@
 package contract_test
 
 import (
-	"github.com/addons-contract/contract/contract/target"
+	"context"
 	"testing"
 	"time"
+
+	"github.com/addons-contract/contract/contract/suite"
+	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/internal/contracttest"
@@ -35,3 +38,12 @@ var (
 	findingLines = contracttest.FindingLines
 	checksFound  = contracttest.ChecksFound
 )
+
+// runWith runs cfg's default suite with ctx: Run's result and error.
+func runWith(ctx context.Context, cfg contract.Config) (*contract.Result, error) {
+	s, err := suite.For(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return contract.Run(ctx, cfg, s)
+}

@@ -1,8 +1,9 @@
 package contract
 
 import (
-	"github.com/addons-contract/contract/contract/target"
 	"time"
+
+	"github.com/addons-contract/contract/contract/target"
 )
 
 // Result is everything a run found and covered; reporters render it.

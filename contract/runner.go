@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/addons-contract/contract/contract/target"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
@@ -105,6 +106,40 @@ type Config struct {
 	Shard Shard
 }
 
+// Generator is the payload generator of a run of c: the operation's
+// request schema, its valid bodies held to c.Validator when there is one.
+// The suite and the runner's shrinking draw from alike generators, so the
+// same seed gives the same payloads to both.
+func (c Config) Generator() (*gen.Generator, error) {
+	opts := gen.Options{}
+	if v, op := c.Validator, c.Op; v != nil {
+		mt := "application/json"
+		if op.Body != nil && op.Body.MediaType != "" {
+			mt = op.Body.MediaType
+		}
+		opts.Validate = func(b []byte) []spec.Problem { return v.Body(op, mt, b) }
+	}
+	g, err := gen.New(c.Op, opts)
+	if err != nil {
+		return nil, fmt.Errorf("contract: %w", err)
+	}
+	return g, nil
+}
+
+// Generate is how many valid and invalid payloads a run of c generates,
+// its defaults applied.
+func (c Config) Generate() (valid, invalid int) {
+	return count(c.Valid, DefaultValid), count(c.Invalid, DefaultInvalid)
+}
+
+// count is n, or def when n is 0; a negative n is none.
+func count(n, def int) int {
+	if n == 0 {
+		return def
+	}
+	return max(n, 0)
+}
+
 // withDefaults fills zero fields and checks the rest.
 func (c Config) withDefaults() (Config, error) {
 	if c.Op == nil {
@@ -113,13 +148,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Target.Client == nil {
 		return c, errors.New("contract: no target")
 	}
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		} else if *v < 0 {
-			*v = 0
-		}
-	}
+	def := func(v *int, d int) { *v = count(*v, d) }
 	if c.Shard != (Shard{}) && (c.Shard.N < 1 || c.Shard.K < 1 || c.Shard.K > c.Shard.N) {
 		return c, fmt.Errorf("contract: shard %s: want 1 ≤ k ≤ n", c.Shard)
 	}
@@ -255,18 +284,14 @@ func newRunner(cfg Config) (*runner, error) {
 	}
 	r.ledger = r.newLedger()
 	if cfg.Op.Body != nil && cfg.Op.Body.Schema != nil {
-		opts := gen.Options{}
-		if v, op := cfg.Validator, cfg.Op; v != nil {
-			opts.Validate = func(b []byte) []spec.Problem { return v.Body(op, mt, b) }
-		}
-		if r.gen, err = gen.New(cfg.Op, opts); err != nil {
-			return nil, fmt.Errorf("contract: %w", err)
+		if r.gen, err = cfg.Generator(); err != nil {
+			return nil, err
 		}
 	}
 	return r, nil
 }
 
-// Run builds the default suite for cfg, sends it and judges every answer:
+// Run sends s, the suite of cfg (see package suite), and judges every answer:
 // the scenarios one at a time (the first is the probe that the target
 // answers), then the other cases on cfg.Workers goroutines (cases that
 // depend on an account's plans in order on that account's lane), then the
@@ -282,7 +307,7 @@ func newRunner(cfg Config) (*runner, error) {
 // shows it. A target that fails maxSameFailures requests in a row the same
 // way, whatever they asked, aborts the run, and shrinking spends at most
 // maxResends requests and about as long as sending took.
-func Run(ctx context.Context, cfg Config) (*Result, error) {
+func Run(ctx context.Context, cfg Config, s *Suite) (*Result, error) {
 	r, err := newRunner(cfg)
 	if err != nil {
 		return nil, err
@@ -290,12 +315,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if r.gen == nil {
 		return nil, fmt.Errorf("contract: operation %s has no request body schema to generate from", r.cfg.Op.ID)
 	}
-	suite, err := BuildSuite(r.cfg.Op, r.cfg.Fixtures, r.gen, r.cfg.Seed, r.cfg.Valid, r.cfg.Invalid)
-	if err != nil {
-		return nil, err
-	}
-	r.leaveOut(suite) // the whole suite's groups, before it is split
-	suite, r.foreign = suite.Part(r.cfg.Shard)
+	r.leaveOut(s) // the whole suite's groups, before it is split
+	suite, foreign := s.Part(r.cfg.Shard)
+	r.foreign = foreign
 	r.ledger = r.newLedger()
 	res, _, err := r.run(ctx, suite.Scenarios, suite.Cases, true)
 	return res, err
@@ -938,7 +960,7 @@ func (r *runner) request(t target.Target, c *Case) (method, u string, header htt
 	}
 	path := c.Req.Path
 	if path == "" {
-		path = strings.Replace(r.cfg.Op.Path, "{"+pathParamName(r.cfg.Op)+"}", url.PathEscape(id), 1)
+		path = r.cfg.Op.PathFor(url.PathEscape(id))
 	}
 	header = http.Header{}
 	if c.Req.ContentType != "" {

@@ -227,7 +227,7 @@ func TestUnreachableTarget(t *testing.T) {
 		tg, err := target.Remote(base, 2*time.Second)
 		require.NoError(t, err)
 		start := time.Now()
-		res, err := contract.Run(context.Background(), smallConfig(t, tg))
+		res, err := runWith(context.Background(), smallConfig(t, tg))
 		require.ErrorIs(t, err, contract.ErrUnreachable)
 		require.Less(t, time.Since(start), 3*time.Second)
 		require.Equal(t, 1, strings.Count(err.Error(), "\n")+1, "one line: %q", err)
@@ -441,7 +441,7 @@ func TestCheckSelection(t *testing.T) {
 	require.Empty(t, res.Findings, "error-row skipped: nothing else catches a wrong code")
 
 	cfg.SkipChecks = []string{"nope"}
-	_, err = contract.Run(context.Background(), cfg)
+	_, err = runWith(context.Background(), cfg)
 	require.ErrorContains(t, err, "unknown check nope")
 }
 
@@ -491,7 +491,7 @@ func TestInterruptedRunIsAborted(t *testing.T) {
 	cfg.Workers = 2
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	res, err := contract.Run(ctx, cfg)
+	res, err := runWith(ctx, cfg)
 	require.NoError(t, err)
 	require.Less(t, time.Since(start), 3*time.Second)
 	require.Contains(t, res.Aborted, "interrupted")

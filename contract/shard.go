@@ -47,7 +47,7 @@ func (s Shard) ownsSequence(seq int) bool { return s.Whole() || (seq-1)%s.N == s
 // that its expected answer depends on: the plan codes it adds (on any
 // account, when it writes or the plan model predicts its answer), and the
 // request count of the unknown_user token, which the mock's rate limit
-// counts (rules.go). Cases sharing a key stay in one shard, in order.
+// counts (contract/suite/rules.go). Cases sharing a key stay in one shard, in order.
 func stateKeys(c *Case) []string {
 	var keys []string
 	if c.Writes || c.Stateful {

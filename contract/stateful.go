@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/gen"
@@ -100,10 +101,10 @@ func (r *runner) runSequences(ctx context.Context) error {
 	m := &machine{r: r, ctx: ctx, g: r.gen}
 	fx := r.cfg.Fixtures
 	if rooms, ok := r.cfg.Op.RoomsAddon(); ok {
-		m.bodies = append(m.bodies, m.step(AccountRoomsBase, plainBody(rooms.Code, 1)))
+		m.bodies = append(m.bodies, m.step(AccountRoomsBase, gen.PlainBody(rooms.Code, 1)))
 	}
-	m.bodies = append(m.bodies, m.step(AccountHasAddon, plainBody(fx.HasAddonPlan, 2)))
-	if phone, ok := phoneBody(r.cfg.Op); ok {
+	m.bodies = append(m.bodies, m.step(AccountHasAddon, gen.PlainBody(fx.HasAddonPlan, 2)))
+	if phone, ok := gen.PhoneBody(r.cfg.Op); ok {
 		for _, acct := range stateAccounts {
 			m.bodies = append(m.bodies, m.step(acct, phone))
 		}
@@ -213,7 +214,7 @@ func (m *machine) GenCommand(state commands.State) gopter.Gen {
 		if v, ok := valid(p).Retrieve(); ok {
 			body = v.(gen.Case).Body
 		} else {
-			body = plainBody(m.r.cfg.Fixtures.HasAddonPlan, 1)
+			body = gen.PlainBody(m.r.cfg.Fixtures.HasAddonPlan, 1)
 		}
 		return gopter.NewGenResult(m.step(account, body), gopter.NoShrinker)
 	}

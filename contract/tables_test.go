@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/suite"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
@@ -62,7 +63,7 @@ func TestSuiteLeavesOutWhatMissingTablesMake(t *testing.T) {
 			_, op := specVariant(t, tc.spec)
 			g, err := gen.New(op, gen.Options{})
 			require.NoError(t, err)
-			s, err := contract.BuildSuite(op, fixtures.Default(), g, 1, 4, 26)
+			s, err := suite.Build(op, fixtures.Default(), g, 1, 4, 26)
 			require.NoError(t, err)
 			has := func(prefix string) bool {
 				return slices.ContainsFunc(s.Scenarios, func(c *contract.Case) bool { return strings.HasPrefix(c.ID, prefix) })

@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"slices"
+	"strings"
+)
+
 // Operation is one OpenAPI operation as the rest of the project sees it:
 // plain Go values, no libopenapi types.
 type Operation struct {
@@ -162,4 +167,24 @@ type Problem struct {
 	Field   string // JSON path of the offending value ("hosts", "plan_details.plan_calling[0].type"), "" for the whole body or non-body problems
 	Keyword string // failing JSON Schema keyword where known ("required", "type", "oneOf", "format", ...), or a short kind such as "content-type", "status", "header"
 	Message string // one line, without the rendered schema
+}
+
+// PathFor is op's path with escapedID (already path-escaped) in place of
+// its path parameter.
+func (op *Operation) PathFor(escapedID string) string {
+	name := "accountId"
+	for _, p := range op.Parameters {
+		if p.In == "path" {
+			name = p.Name
+			break
+		}
+	}
+	return strings.Replace(op.Path, "{"+name+"}", escapedID, 1)
+}
+
+// Before reports whether row a stands before row b in a check order
+// (Operation.CheckOrder, Operation.FullCheckOrder), both in it.
+func Before(order []string, a, b string) bool {
+	i, j := slices.Index(order, a), slices.Index(order, b)
+	return i >= 0 && j >= 0 && i < j
 }

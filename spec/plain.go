@@ -13,15 +13,18 @@ const (
 // that order) that op lacks or that are empty: the checks built on them have
 // nothing to judge against. Nil means op carries all three.
 func (op *Operation) Missing() []string {
+	return op.Lacks(TableErrors, TableCatalog, TableCheckOrder)
+}
+
+// Lacks lists those of tables that op lacks or that are empty, in their
+// order; nil when it carries them all (or tables is empty).
+func (op *Operation) Lacks(tables ...string) []string {
+	has := map[string]bool{TableErrors: len(op.Errors) > 0, TableCatalog: len(op.Catalog) > 0, TableCheckOrder: len(op.CheckOrder) > 0}
 	var out []string
-	if len(op.Errors) == 0 {
-		out = append(out, TableErrors)
-	}
-	if len(op.Catalog) == 0 {
-		out = append(out, TableCatalog)
-	}
-	if len(op.CheckOrder) == 0 {
-		out = append(out, TableCheckOrder)
+	for _, t := range tables {
+		if !has[t] {
+			out = append(out, t)
+		}
 	}
 	return out
 }

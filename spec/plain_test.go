@@ -26,4 +26,19 @@ func TestPlainVendorDocument(t *testing.T) {
 
 	_, ours := addonsOp(t)
 	require.Nil(t, ours.Missing(), "our contract carries every table")
+
+	// Lacks answers for the tables asked about only, in their order.
+	require.Equal(t, []string{TableCheckOrder, TableErrors}, op.Lacks(TableCheckOrder, TableErrors))
+	require.Nil(t, op.Lacks(), "a check that needs no table is never off")
+	require.Nil(t, ours.Lacks(TableErrors, TableCatalog))
+}
+
+// PathFor puts the (escaped) id in place of the path parameter, and
+// Before orders two rows by a check order.
+func TestPathForAndBefore(t *testing.T) {
+	_, op := addonsOp(t)
+	require.Equal(t, "/accounts/a%2Fb/plans/addons", op.PathFor("a%2Fb"))
+	require.True(t, Before(op.FullCheckOrder, RowInvalidToken, RowInvalidBody))
+	require.False(t, Before(op.FullCheckOrder, RowInvalidBody, RowInvalidToken))
+	require.False(t, Before(op.FullCheckOrder, RowInvalidToken, "no_such_row"), "a row not in the order is before nothing")
 }

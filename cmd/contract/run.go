@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/suite"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
@@ -85,7 +86,12 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := contract.Run(ctx, o.config(e, s, gs))
+	cfg := o.config(e, s, gs)
+	all, err := suite.For(cfg)
+	if err != nil {
+		return err
+	}
+	res, err := contract.Run(ctx, cfg, all)
 	if err != nil {
 		return o.sendFailed(err, res)
 	}

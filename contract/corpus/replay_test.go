@@ -3,14 +3,15 @@ package corpus_test
 import (
 	"context"
 	"errors"
-	"github.com/addons-contract/contract/contract/corpus"
-	"github.com/addons-contract/contract/contract/target"
-	"github.com/addons-contract/contract/internal/contracttest"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/addons-contract/contract/contract/corpus"
+	"github.com/addons-contract/contract/contract/target"
+	"github.com/addons-contract/contract/internal/contracttest"
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/suite"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
-	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/internal/words"
 	"github.com/addons-contract/contract/spec"
 )
@@ -132,24 +132,15 @@ func Compare(ctx context.Context, cfg Config) (*Report, error) {
 // pick builds the suite and returns the cases to compare, noting in d
 // the writes it leaves out.
 func pick(cfg Config, d *Report) ([]*contract.Case, error) {
-	g, err := gen.New(cfg.Op, gen.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("contract: %w", err)
-	}
-	def := func(v, d int) int {
-		if v == 0 {
-			return d
-		}
-		return max(v, 0)
-	}
-	suite, err := contract.BuildSuite(cfg.Op, cfg.A.Fixtures, g, cfg.Seed, def(cfg.Valid, contract.DefaultValid), def(cfg.Invalid, contract.DefaultInvalid))
+	// No validator: drift compares two servers, not each with the spec.
+	all, err := suite.For(contract.Config{Op: cfg.Op, Fixtures: cfg.A.Fixtures, Seed: cfg.Seed, Valid: cfg.Valid, Invalid: cfg.Invalid})
 	if err != nil {
 		return nil, err
 	}
 	writes := cfg.AllowWrites || (cfg.A.Target.Embedded && cfg.B.Target.Embedded)
 	var cases []*contract.Case
 	skipped := 0
-	for _, c := range suite.All() {
+	for _, c := range all.All() {
 		if c.Expect.Row == spec.RowRateLimited {
 			continue // a limit provoked on purpose, in an order Judge does not keep: no drift to compare
 		}

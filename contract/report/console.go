@@ -3,14 +3,15 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/words"
 )
 
 // Reporter renders a result; console, JSON and JUnit implement it.

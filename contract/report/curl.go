@@ -3,12 +3,13 @@ package report
 import (
 	"encoding/base64"
 	"fmt"
-	"github.com/addons-contract/contract/contract"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/addons-contract/contract/contract"
 )
 
 // Body size limits of Repro: up to inlineMax printable bytes are quoted on

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"github.com/addons-contract/contract/contract"
 	"io"
 	"math/rand"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/addons-contract/contract/contract"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"

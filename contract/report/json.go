@@ -4,12 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"github.com/addons-contract/contract/contract"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/addons-contract/contract/contract"
 )
 
 // JSONReporter renders a result as one JSON object for tools, in a stable

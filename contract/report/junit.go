@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"github.com/addons-contract/contract/contract"
-	"github.com/addons-contract/contract/internal/words"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/words"
 )
 
 // JUnitReporter renders a result as JUnit XML for CI systems. Every check

@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
-	"github.com/addons-contract/contract/contract"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/addons-contract/contract/contract"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"

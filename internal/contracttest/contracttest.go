@@ -6,12 +6,14 @@ package contracttest
 import (
 	"context"
 	"fmt"
-	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/addons-contract/contract/contract/suite"
+	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"
@@ -62,10 +64,12 @@ func SmallConfig(t testing.TB, tg target.Target) contract.Config {
 	}
 }
 
-// Run runs cfg and fails the test on a run error.
+// Run runs cfg's default suite and fails the test on a run error.
 func Run(t testing.TB, cfg contract.Config) *contract.Result {
 	t.Helper()
-	res, err := contract.Run(context.Background(), cfg)
+	s, err := suite.For(cfg)
+	require.NoError(t, err)
+	res, err := contract.Run(context.Background(), cfg, s)
 	require.NoError(t, err)
 	return res
 }

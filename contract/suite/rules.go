@@ -1,4 +1,4 @@
-package contract
+package suite
 
 import (
 	"bytes"
@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -50,33 +52,33 @@ const hostsMax = math.MaxInt32
 // an invalid body past its check answers that later row, which
 // invalid-rejected reports. sent are the scenarios built before these, in
 // the order they are sent.
-func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []byte, sent []*Case) []*Case {
-	var out []*Case
-	add := func(c *Case) *Case {
+func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []byte, sent []*contract.Case) []*contract.Case {
+	var out []*contract.Case
+	add := func(c *contract.Case) *contract.Case {
 		if c.Kind == "" {
-			c.Kind = KindScenario
+			c.Kind = contract.KindScenario
 		}
 		if c.Req.Method == "" {
-			c.Adds = AddsOf(op, c.Req.Body)
+			c.Adds = contract.AddsOf(op, c.Req.Body)
 		}
 		out = append(out, c)
 		return c
 	}
-	post := func(id, account, token, ct string, body []byte, row string) *Case {
-		return add(&Case{ID: "rules/" + id, Req: Request{Account: account, Token: token, ContentType: ct, Body: body}, Expect: Expect{Row: row}})
+	post := func(id, account, token, ct string, body []byte, row string) *contract.Case {
+		return add(&contract.Case{ID: "rules/" + id, Req: contract.Request{Account: account, Token: token, ContentType: ct, Body: body}, Expect: contract.Expect{Row: row}})
 	}
 
 	// 413 first. Where 413 falls against the route is left open, so these
 	// all use the operation's path.
 	tooLarge := padTo(page, maxBody+1)
-	post("size/before-token", AccountPaid, TokenNone, mt, tooLarge, spec.RowBodyTooLarge)
-	post("size/before-account", AccountMissing, TokenMaster, mt, tooLarge, spec.RowBodyTooLarge)
-	post("size/before-media-type", AccountPaid, TokenMaster, "text/plain", tooLarge, spec.RowBodyTooLarge)
-	post("size/before-body", AccountPaid, TokenMaster, mt, padTo([]byte(`{"hosts":`), maxBody+1), spec.RowBodyTooLarge)
+	post("size/before-token", contract.AccountPaid, contract.TokenNone, mt, tooLarge, spec.RowBodyTooLarge)
+	post("size/before-account", contract.AccountMissing, contract.TokenMaster, mt, tooLarge, spec.RowBodyTooLarge)
+	post("size/before-media-type", contract.AccountPaid, contract.TokenMaster, "text/plain", tooLarge, spec.RowBodyTooLarge)
+	post("size/before-body", contract.AccountPaid, contract.TokenMaster, mt, padTo([]byte(`{"hosts":`), maxBody+1), spec.RowBodyTooLarge)
 
 	// Media types: the same type, written as clients do.
-	post("media-type/charset-parameter", AccountSelfPay, TokenMaster, mt+"; charset=utf-8", page, spec.RowSelfPay)
-	post("media-type/other-case", AccountSelfPay, TokenMaster, otherCase(mt), page, spec.RowSelfPay)
+	post("media-type/charset-parameter", contract.AccountSelfPay, contract.TokenMaster, mt+"; charset=utf-8", page, spec.RowSelfPay)
+	post("media-type/other-case", contract.AccountSelfPay, contract.TokenMaster, otherCase(mt), page, spec.RowSelfPay)
 
 	// The path, as literal paths built on the missing account's id (so no
 	// other account is addressed): account_missing's status and code prove
@@ -84,26 +86,26 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 	// carries code 404. The message echoes the id; in which form is not
 	// judged.
 	missing := func(id, path string, open bool) {
-		c := post(id, AccountMissing, TokenMaster, mt, page, "")
+		c := post(id, contract.AccountMissing, contract.TokenMaster, mt, page, "")
 		c.Req.Path = path
 		if row, ok := op.Row(spec.RowAccountMissing); ok && !open {
-			c.Expect = Expect{Status: row.Status, Code: row.Code}
+			c.Expect = contract.Expect{Status: row.Status, Code: row.Code}
 		}
 		c.Expect.Open = open
 	}
 	// A percent-encoded id is the decoded string: a space and a non-ASCII
 	// letter, which no server issues in an id.
-	missing("path/percent-encoded-id", opPath(op, url.PathEscape(fx.Accounts.Missing+" é")), false)
+	missing("path/percent-encoded-id", op.PathFor(url.PathEscape(fx.Accounts.Missing+" é")), false)
 	// A query string is no part of the path: the route matches, and the
 	// operation has no query parameter for any check to judge.
-	missing("path/query-string", opPath(op, url.PathEscape(fx.Accounts.Missing))+"?contract=1", false)
+	missing("path/query-string", op.PathFor(url.PathEscape(fx.Accounts.Missing))+"?contract=1", false)
 	// Left open (x-left-open): sent, judged by nothing but no-server-error.
-	missing("path/trailing-slash", opPath(op, url.PathEscape(fx.Accounts.Missing))+"/", true)
-	missing("path/encoded-slash-in-id", opPath(op, url.PathEscape(fx.Accounts.Missing)+"%2Fx"), true)
+	missing("path/trailing-slash", op.PathFor(url.PathEscape(fx.Accounts.Missing))+"/", true)
+	missing("path/encoded-slash-in-id", op.PathFor(url.PathEscape(fx.Accounts.Missing)+"%2Fx"), true)
 	// HEAD and OPTIONS are other methods on the path.
 	for _, m := range []string{http.MethodHead, http.MethodOptions} {
-		add(&Case{ID: "rules/method/" + strings.ToLower(m), Req: Request{Method: m, Account: AccountPaid, Token: TokenMaster},
-			Expect: Expect{Status: http.StatusMethodNotAllowed}})
+		add(&contract.Case{ID: "rules/method/" + strings.ToLower(m), Req: contract.Request{Method: m, Account: contract.AccountPaid, Token: contract.TokenMaster},
+			Expect: contract.Expect{Status: http.StatusMethodNotAllowed}})
 	}
 
 	// Edges of the body rules, each one step past what is valid.
@@ -113,33 +115,33 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 	if _, plain := pageMap["hosts"]; plain && code != "" {
 		for _, p := range op.Catalog {
 			if p.Base {
-				post("edge/base-plan-as-add-on", AccountSelfPay, TokenMaster, mt, plainBody(p.Code, 18), spec.RowInvalidBody)
+				post("edge/base-plan-as-add-on", contract.AccountSelfPay, contract.TokenMaster, mt, gen.PlainBody(p.Code, 18), spec.RowInvalidBody)
 				break
 			}
 		}
-		post("edge/hosts-over-maximum", AccountSelfPay, TokenMaster, mt,
+		post("edge/hosts-over-maximum", contract.AccountSelfPay, contract.TokenMaster, mt,
 			[]byte(`{"type":`+quote(code)+`,"hosts":`+itoa(hostsMaximum(op)+1)+`}`), spec.RowInvalidBody)
 
 		// Dates: format date is an RFC 3339 full-date of a real day.
 		dated := func(k, v string) []byte { return mustJSON(withKey(map[string]any{"type": code, "hosts": 18}, k, v)) }
-		post("dates/not-a-real-day", AccountSelfPay, TokenMaster, mt, dated("service_effective_date", "2021-02-30"), spec.RowInvalidBody)
-		post("dates/wrong-format", AccountSelfPay, TokenMaster, mt, dated("paid_period_start_date", "12/31/2021"), spec.RowInvalidBody)
-		if leap, ok := freshAddon(op, AccountRoomsBase, append(append([]*Case(nil), sent...), out...)); ok {
-			c := post("dates/leap-day-added", AccountRoomsBase, TokenMaster, mt, mustJSON(map[string]any{
+		post("dates/not-a-real-day", contract.AccountSelfPay, contract.TokenMaster, mt, dated("service_effective_date", "2021-02-30"), spec.RowInvalidBody)
+		post("dates/wrong-format", contract.AccountSelfPay, contract.TokenMaster, mt, dated("paid_period_start_date", "12/31/2021"), spec.RowInvalidBody)
+		if leap, ok := freshAddon(op, contract.AccountRoomsBase, append(append([]*contract.Case(nil), sent...), out...)); ok {
+			c := post("dates/leap-day-added", contract.AccountRoomsBase, contract.TokenMaster, mt, mustJSON(map[string]any{
 				"type": leap, "hosts": 7, "service_effective_date": "2024-02-29", "paid_period_start_date": "2024-02-29",
 			}), "")
 			c.Writes, c.Stateful = true, true // a 201, judged by valid-accepted from the plan model
 		}
 	}
-	if phone, ok := phoneBody(op); ok {
+	if phone, ok := gen.PhoneBody(op); ok {
 		var m map[string]any
 		if json.Unmarshal(phone, &m) == nil {
-			post("dates/phone-form-has-no-dates", AccountSelfPay, TokenMaster, mt,
+			post("dates/phone-form-has-no-dates", contract.AccountSelfPay, contract.TokenMaster, mt,
 				mustJSON(withKey(m, "service_effective_date", "2021-12-31")), spec.RowInvalidBody)
 		}
 	}
 
-	return append(out, rateLimit(op, fx, mt, page, append(append([]*Case(nil), sent...), out...))...)
+	return append(out, rateLimit(op, fx, mt, page, append(append([]*contract.Case(nil), sent...), out...))...)
 }
 
 // rateLimit is the scenario that reaches the rate_limited row: requests
@@ -153,38 +155,38 @@ func ruleScenarios(op *spec.Operation, fx fixtures.Fixtures, mt string, page []b
 // embedded mock (LimitProbe): a run against any other target never
 // provokes its limit. sent are the cases sent before, in order: their
 // unknown_user requests count toward the limit.
-func rateLimit(op *spec.Operation, fx fixtures.Fixtures, mt string, page []byte, sent []*Case) []*Case {
+func rateLimit(op *spec.Operation, fx fixtures.Fixtures, mt string, page []byte, sent []*contract.Case) []*contract.Case {
 	if fx.Tokens != fixtures.Default().Tokens {
 		return nil
 	}
 	// The mock checks the limit where the full check order puts
 	// rate_limited (x-check-placement): after the size check, a body over
 	// the limit spends nothing.
-	sizeFirst := before(op.FullCheckOrder, spec.RowBodyTooLarge, spec.RowRateLimited)
+	sizeFirst := spec.Before(op.FullCheckOrder, spec.RowBodyTooLarge, spec.RowRateLimited)
 	used := 0
 	for _, c := range sent {
-		if c.Req.Token == TokenUnknownUser && c.Req.Auth == "" && !(sizeFirst && len(c.Req.Body) > maxBody) {
+		if c.Req.Token == contract.TokenUnknownUser && c.Req.Auth == "" && !(sizeFirst && len(c.Req.Body) > maxBody) {
 			used++
 		}
 	}
 	if used > mockUnknownUserLimit {
 		return nil // the limit is spent before: the suite has outgrown it
 	}
-	var out []*Case
+	var out []*contract.Case
 	for i := used; i < mockUnknownUserLimit; i++ {
-		out = append(out, &Case{ID: fmt.Sprintf("rules/rate-limit/within-limit-%02d", i+1), Kind: KindScenario,
-			Req:    Request{Account: AccountPaid, Token: TokenUnknownUser, ContentType: mt, Body: page},
-			Expect: Expect{Row: spec.RowUserMissing, LimitProbe: true}})
+		out = append(out, &contract.Case{ID: fmt.Sprintf("rules/rate-limit/within-limit-%02d", i+1), Kind: contract.KindScenario,
+			Req:    contract.Request{Account: contract.AccountPaid, Token: contract.TokenUnknownUser, ContentType: mt, Body: page},
+			Expect: contract.Expect{Row: spec.RowUserMissing, LimitProbe: true}})
 	}
-	return append(out, &Case{ID: "rules/rate-limit/over-limit", Kind: KindScenario,
-		Req:    Request{Account: AccountPaid, Token: TokenUnknownUser, ContentType: mt, Body: page},
-		Expect: Expect{Row: spec.RowRateLimited, LimitProbe: true}})
+	return append(out, &contract.Case{ID: "rules/rate-limit/over-limit", Kind: contract.KindScenario,
+		Req:    contract.Request{Account: contract.AccountPaid, Token: contract.TokenUnknownUser, ContentType: mt, Body: page},
+		Expect: contract.Expect{Row: spec.RowRateLimited, LimitProbe: true}})
 }
 
 // freshAddon is an add-on of the plain form with a hosts place that no
 // case in sent adds to account, other than the Zoom Rooms add-on: adding
 // it answers 201 unless the account held it from the start.
-func freshAddon(op *spec.Operation, account string, sent []*Case) (string, bool) {
+func freshAddon(op *spec.Operation, account string, sent []*contract.Case) (string, bool) {
 	used := map[string]bool{}
 	if rooms, ok := op.RoomsAddon(); ok {
 		used[rooms.Code] = true
@@ -207,17 +209,13 @@ func freshAddon(op *spec.Operation, account string, sent []*Case) (string, bool)
 // hostsMaximum is the maximum of the plain form's hosts in the request
 // schema, hostsMax when the schema states none.
 func hostsMaximum(op *spec.Operation) int64 {
-	s := branchFor(op.Body.Schema, map[string]any{"type": "", "hosts": 0}, 0)
-	if p := s.Property("hosts"); p != nil && p.Maximum != nil {
-		return int64(*p.Maximum)
+	body := op.Body.Schema
+	for _, s := range append([]*spec.Schema{body}, append(body.OneOf, body.AnyOf...)...) {
+		if p := s.Property("hosts"); p != nil && p.Maximum != nil && s.Property("type") != nil {
+			return int64(*p.Maximum)
+		}
 	}
 	return hostsMax
-}
-
-// opPath is the operation's path with the (already escaped) id in place
-// of its parameter.
-func opPath(op *spec.Operation, escapedID string) string {
-	return strings.Replace(op.Path, "{"+pathParamName(op)+"}", escapedID, 1)
 }
 
 // padTo pads b with spaces (JSON whitespace) to n bytes.
