@@ -14,7 +14,7 @@ PLAIN_PKGS := ./fixtures/... ./fuzz/... ./gen/... ./golden/... ./internal/atomic
 test: fmt-check vet
 	$(GO) test -race -timeout 8m $(RACE_PKGS)
 	$(GO) test -timeout 8m $(PLAIN_PKGS)
-	$(GO) test -timeout 8m -run '$(MATRIX)' ./contract
+	$(GO) test -timeout 8m -run '$(MATRIX)' ./contract/runner
 
 # The fault matrix (every mock fault against the default suite) and the
 # five-runs determinism test run the default suite dozens of times; they
@@ -53,7 +53,7 @@ bench-compare:
 	@set -e; tmp=$$(mktemp -d); \
 	if ! command -v npx >/dev/null 2>&1; then \
 	  echo "npm not found: using the recorded baseline 0.82 k req/s"; \
-	  $(GO) test -run '^$$' -bench 'BenchmarkRun|BenchmarkFuzz' ./contract ./fuzz | tee $$tmp/bench.out; \
+	  $(GO) test -run '^$$' -bench 'BenchmarkRun|BenchmarkFuzz' ./contract/runner ./fuzz | tee $$tmp/bench.out; \
 	  $(GO) run ./internal/perf/table < $$tmp/bench.out; exit 0; \
 	fi; \
 	$(GO) build -o $$tmp/contract ./cmd/contract; \
@@ -65,7 +65,7 @@ bench-compare:
 	  grep -q "Prism is listening" $$tmp/prism.log && break; sleep 1; done; \
 	rps=$$($(GO) run ./internal/perf/load -url http://127.0.0.1:$(PRISM_PORT)/accounts/x/plans/addons -for 10s); \
 	echo "Prism's validating proxy in front of contract mock: $$rps req/s"; \
-	$(GO) test -run '^$$' -bench 'BenchmarkRun|BenchmarkFuzz' ./contract ./fuzz | tee $$tmp/bench.out; \
+	$(GO) test -run '^$$' -bench 'BenchmarkRun|BenchmarkFuzz' ./contract/runner ./fuzz | tee $$tmp/bench.out; \
 	$(GO) run ./internal/perf/table -prism $$rps < $$tmp/bench.out
 
 # Every native fuzz target in turn, FUZZTIME each (make fuzz FUZZTIME=60s).
@@ -83,7 +83,7 @@ fuzz:
 # Fails if any seed misses a fault or takes 10s or more to catch it.
 DETECT_SEEDS ?= 10
 detect:
-	$(GO) test -count=1 -cpu 2 -timeout 20m -run '^TestDetectMatrix$$' -v ./contract -detect -detect.seeds $(DETECT_SEEDS)
+	$(GO) test -count=1 -cpu 2 -timeout 20m -run '^TestDetectMatrix$$' -v ./contract/runner -detect -detect.seeds $(DETECT_SEEDS)
 
 # The spec through a standard OpenAPI linter (not part of test: needs npm).
 lint:

@@ -204,3 +204,40 @@ func namedPlan(row spec.ErrorRow, a answer) (string, bool) {
 	}
 	return spec.CompileTemplate(row.Message, nil).Captured(a.message, "planCode")
 }
+
+// Answer is an exchange's answer parsed once, as the checks read it; a run
+// shares it between its checks, its plan model and its coverage.
+type Answer struct{ a answer }
+
+// ParseAnswer parses ex's answer.
+func ParseAnswer(ex *Exchange) Answer { return Answer{parseAnswer(ex)} }
+
+// Answer is j's answer, parsed once for every check that judges it.
+func (j *Judgement) Answer() Answer { return Answer{j.answer()} }
+
+// Status is the answer's HTTP status.
+func (a Answer) Status() int { return a.a.status }
+
+// IsObject reports whether the body is a JSON object.
+func (a Answer) IsObject() bool { _, ok := a.a.body.(map[string]any); return ok }
+
+// Row is the id of the first error row (spec order) the answer fits, with
+// every placeholder open; "" when none does.
+func (a Answer) Row(op *spec.Operation) string { return rowOf(op, a.a) }
+
+// Fits reports whether the answer is row's: its status, code and a message
+// fitting its template with fill.
+func (a Answer) Fits(row spec.ErrorRow, fill spec.Fill) bool { return matchesRow(row, a.a, fill) }
+
+// NamedPlan is the plan code an answer of row names ({planCode}), when it
+// is such an answer.
+func (a Answer) NamedPlan(row spec.ErrorRow) (string, bool) { return namedPlan(row, a.a) }
+
+// Shows reports whether a 201 body shows code at plan's catalog place.
+func (a Answer) Shows(plan spec.Plan, code string) bool {
+	_, found, _ := lookPlace(a.a.body, plan, Add{Code: code})
+	return found
+}
+
+// String is the status and, for JSON errors, the code and message.
+func (a Answer) String() string { return statusText(a.a) }

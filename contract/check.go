@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/internal/words"
 
 	"github.com/addons-contract/contract/fixtures"
@@ -83,10 +85,10 @@ func (j *Judgement) fill() spec.Fill {
 	return f
 }
 
-// expectKey names what a case expects, for grouping failures of checks
+// ExpectKey names what a case expects, for grouping failures of checks
 // that are not about one row: the row id, the expected status, or
 // "created".
-func expectKey(c *Case) string {
+func ExpectKey(c *Case) string {
 	switch {
 	case c.Expect.Any:
 		return "any"
@@ -143,9 +145,9 @@ func TraitsOf(c Check) Traits {
 	return Traits{}
 }
 
-// offLine says why c is off against op, "" when op carries every table
+// OffLine says why c is off against op, "" when op carries every table
 // c needs (Traits.Needs, spec.Operation.Missing).
-func offLine(c Check, op *spec.Operation) string {
+func OffLine(c Check, op *spec.Operation) string {
 	lack := op.Lacks(TraitsOf(c).Needs...)
 	if len(lack) == 0 {
 		return ""
@@ -162,11 +164,46 @@ type doubter interface {
 	doubts() []string
 }
 
-// configurable is a check with settings taken from a run's config; it
-// returns the configured check, or nil when the config leaves it nothing
-// to judge (no golden set, no response-time budget).
+// configurable is a check with settings taken from a run's; it returns
+// the configured check, or nil when they leave it nothing to judge (no
+// golden set, no response-time budget).
 type configurable interface {
-	configure(cfg Config) Check
+	configure(s Settings) Check
+}
+
+// Settings are what the checks that take settings take from a run.
+type Settings struct {
+	Golden          *golden.Set   // the golden set scenarios are compared with; nil = golden not judged
+	GoldenMask      []string      // JSON paths of volatile fields masked in golden bodies
+	UpdateGolden    bool          // record the answers and rewrite the golden files instead of comparing
+	MaxResponseTime time.Duration // the response-time budget; 0 = none
+}
+
+// Configure is c as a run with settings s applies it: built with its
+// settings, or nil when s leaves it nothing to judge.
+func Configure(c Check, s Settings) Check {
+	if cc, ok := c.(configurable); ok {
+		return cc.configure(s)
+	}
+	return c
+}
+
+// Doubts are the answers c left unjudged for a cause that is not the
+// server's, one line each, once the run is over (see doubter).
+func Doubts(c Check) []string {
+	if d, ok := c.(doubter); ok {
+		return d.doubts()
+	}
+	return nil
+}
+
+// Finish does the work c has left after a run's last judgement (the
+// golden check rewriting its files with -update).
+func Finish(c Check) error {
+	if f, ok := c.(finisher); ok {
+		return f.finish()
+	}
+	return nil
 }
 
 // finisher is a check with work left after the run's last judgement
@@ -241,8 +278,8 @@ func SelectChecks(only, skip []string) ([]Check, error) {
 	return sel, nil
 }
 
-// applyChecks applies checks to j: the ids of the checks that applied, and every failure.
-func applyChecks(checks []Check, j *Judgement) (applied []string, fails []Failure) {
+// Apply applies checks to j, as a run does: the ids of the checks that applied, and every failure.
+func Apply(checks []Check, j *Judgement) (applied []string, fails []Failure) {
 	for _, c := range checks {
 		if j.Case.Expect.Open && !TraitsOf(c).Open {
 			continue
@@ -316,17 +353,4 @@ func allowed(h http.Header, method string) bool {
 		}
 	}
 	return false
-}
-
-// undecided is what keeps a run from its verdict besides what it did not
-// observe (evidence): the checks off for want of a spec table, and the
-// answers a check left unjudged (doubter).
-func (r *runner) undecided() []string {
-	out := append([]string(nil), r.off...)
-	for _, c := range r.checks {
-		if d, ok := c.(doubter); ok {
-			out = append(out, d.doubts()...)
-		}
-	}
-	return out
 }

@@ -53,7 +53,7 @@ func describeAuth(r Request) string {
 		return "no Authorization header"
 	case r.Token == TokenExpiredMaster:
 		return "a master token past its lifetime"
-	case isTokenRole(r.Token):
+	case IsTokenRole(r.Token):
 		return "the " + r.Token + " token"
 	}
 	return "an unknown token"

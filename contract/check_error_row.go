@@ -70,7 +70,7 @@ func (errorRow) Judge(j *Judgement) []Failure {
 		if want == got {
 			return nil
 		}
-		return []Failure{{Row: expectKey(j.Case), Detail: fmt.Sprintf("got %s, want %s", statusText(a), describeWant(want)), Want: want, Got: got}}
+		return []Failure{{Row: ExpectKey(j.Case), Detail: fmt.Sprintf("got %s, want %s", statusText(a), describeWant(want)), Want: want, Got: got}}
 	}
 	row, ok := j.row()
 	if !ok {
@@ -121,7 +121,7 @@ func judgeAnyRow(j *Judgement, a answer) []Failure {
 			}
 		}
 	}
-	return []Failure{{Row: expectKey(j.Case), Detail: fmt.Sprintf("got %s, want the status and code of some error-matrix row", statusText(a)), Got: gotError(a)}}
+	return []Failure{{Row: ExpectKey(j.Case), Detail: fmt.Sprintf("got %s, want the status and code of some error-matrix row", statusText(a)), Got: gotError(a)}}
 }
 
 // judgeRateLimited holds a 429 to the rate_limited row and its Retry-After header.

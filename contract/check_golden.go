@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/addons-contract/contract/golden"
+	"github.com/addons-contract/contract/spec"
 )
 
 // CheckGolden is the id of the golden check: deterministic scenarios match their golden files.
@@ -52,11 +53,11 @@ func (goldenMatch) Traits() Traits { return Traits{NoShrink: true} }
 func (goldenMatch) Doc() string {
 	return "deterministic scenarios match their golden files (status, content type, normalized body)"
 }
-func (goldenMatch) configure(cfg Config) Check {
-	if cfg.Golden == nil {
+func (goldenMatch) configure(s Settings) Check {
+	if s.Golden == nil {
 		return nil
 	}
-	return Golden(cfg.Golden, cfg.GoldenMask, cfg.UpdateGolden)
+	return Golden(s.Golden, s.GoldenMask, s.UpdateGolden)
 }
 func (c goldenMatch) Applies(j *Judgement) bool {
 	// Against a real server a scenario that writes meets whatever earlier
@@ -177,4 +178,85 @@ func canonicalEntry(e golden.Entry) golden.Entry {
 		return e
 	}
 	return out
+}
+
+// dropPlans removes from a 201 body (decoded JSON) the plans whose codes
+// drop reports, at their catalog places, and the objects and arrays left
+// empty by that. A shard compares the plan sets of its 201s with golden
+// files recorded by an unsharded run with the other shards' plans taken
+// out of both sides: the plans a shard adds land where they would have.
+func dropPlans(body any, catalog []spec.Plan, drop func(code string) bool) any {
+	for _, p := range catalog {
+		if drop(p.Code) {
+			body = dropAt(body, strings.Split(p.Place, "."), p.Code)
+		}
+	}
+	return body
+}
+
+// dropAt removes code from the place path (its last segment "name[]" for
+// an array of plans) below v, returning v with empty containers pruned;
+// nil when v itself became empty.
+func dropAt(v any, path []string, code string) any {
+	obj, ok := v.(map[string]any)
+	if !ok || len(path) == 0 {
+		return v
+	}
+	key, isArray := strings.CutSuffix(path[0], "[]")
+	child, ok := obj[key]
+	if !ok {
+		return v
+	}
+	var kept any
+	switch {
+	case len(path) > 1:
+		kept = dropAt(child, path[1:], code)
+	case isArray:
+		kept = dropItems(child, code)
+	case !isPlan(child, code):
+		kept = child
+	}
+	out := make(map[string]any, len(obj))
+	for k, x := range obj {
+		out[k] = x
+	}
+	if kept == nil {
+		delete(out, key)
+	} else {
+		out[key] = kept
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// dropItems is an array of plans without those of code; nil when none is left.
+func dropItems(v any, code string) any {
+	items, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	var out []any
+	for _, it := range items {
+		if !isPlan(it, code) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// isPlan reports whether v is the plan code: the code itself, or an
+// object whose "type" is the code.
+func isPlan(v any, code string) bool {
+	switch x := v.(type) {
+	case string:
+		return x == code
+	case map[string]any:
+		return x["type"] == code
+	}
+	return false
 }

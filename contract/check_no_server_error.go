@@ -23,16 +23,16 @@ func (noServerError) Applies(*Judgement) bool { return true }
 func (noServerError) Judge(j *Judgement) []Failure {
 	ex := j.Exchange
 	switch {
-	case refused(ex.Err):
+	case Refused(ex.Err):
 		// Read no further than the bound: the refusal is the detail.
-		return []Failure{{Row: expectKey(j.Case), Detail: fmt.Sprintf("status %d: %v", ex.Status, ex.Err)}}
+		return []Failure{{Row: ExpectKey(j.Case), Detail: fmt.Sprintf("status %d: %v", ex.Status, ex.Err)}}
 	case ex.Err != nil && target.IsTimeout(ex.Err):
-		return []Failure{{Row: expectKey(j.Case), Detail: "no answer within the timeout: " + unwrapURLError(ex.Err).Error()}}
+		return []Failure{{Row: ExpectKey(j.Case), Detail: "no answer within the timeout: " + Cause(ex.Err).Error()}}
 	case ex.Err != nil:
-		return []Failure{{Row: expectKey(j.Case), Detail: "no answer: " + unwrapURLError(ex.Err).Error()}}
+		return []Failure{{Row: ExpectKey(j.Case), Detail: "no answer: " + Cause(ex.Err).Error()}}
 	case ex.Status >= 500:
 		a := j.answer()
-		return []Failure{{Row: expectKey(j.Case), Detail: fmt.Sprintf("got %s, want no 5xx", statusText(a))}}
+		return []Failure{{Row: ExpectKey(j.Case), Detail: fmt.Sprintf("got %s, want no 5xx", statusText(a))}}
 	}
 	return nil
 }

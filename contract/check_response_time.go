@@ -22,11 +22,11 @@ func (responseTime) Traits() Traits { return Traits{AnswerAlone: true, Open: tru
 func (responseTime) Doc() string {
 	return "every answer arrives within -max-response-time"
 }
-func (responseTime) configure(cfg Config) Check {
-	if cfg.MaxResponseTime <= 0 {
+func (responseTime) configure(s Settings) Check {
+	if s.MaxResponseTime <= 0 {
 		return nil
 	}
-	return ResponseTime(cfg.MaxResponseTime)
+	return ResponseTime(s.MaxResponseTime)
 }
 func (c responseTime) Applies(j *Judgement) bool {
 	return j.answered() && c.budget > 0

@@ -1,8 +1,9 @@
-// Package contract runs contract cases against a target and judges every
-// answer with named checks derived from the spec: the error matrix, the
-// response schemas, the plan catalog and the state rule of the endpoint.
-// It knows checks and targets; it does not know how any server, the mock
-// included, stores its accounts.
+// Package contract is what a run is made of and judged by: cases,
+// exchanges and findings, and the named checks derived from the spec (the
+// error matrix, the response schemas, the plan catalog and the state rule
+// of the endpoint) that judge each answer. Package suite builds the cases,
+// package runner sends them to a target and applies the checks. None of
+// them knows how any server, the mock included, stores its accounts.
 package contract
 
 import (
@@ -37,6 +38,25 @@ const (
 	TokenUnknownUser   = "unknown_user"
 	TokenNone          = "none" // no Authorization header
 )
+
+// TokenExpiredMaster is the token role of the case that sends, on purpose,
+// a master token kept past its lifetime (only with Credentials).
+const TokenExpiredMaster = "expired_master"
+
+// Account roles of the fixtures, as cases name them.
+const (
+	AccountPaid      = "paid"
+	AccountFree      = "free"
+	AccountSelfPay   = "self_pay"
+	AccountRoomsBase = "rooms_base"
+	AccountHasAddon  = "has_addon"
+	AccountMissing   = "missing"
+)
+
+// IsTokenRole reports whether s names a fixture token.
+func IsTokenRole(s string) bool {
+	return s == TokenMaster || s == TokenVolumeLicense || s == TokenUnknownUser
+}
 
 // Request is a request described by fixture roles, not by fixture values, so
 // the same case runs against any target and prints without secrets.
@@ -139,8 +159,8 @@ type Exchange struct {
 	Throttled []*Exchange
 }
 
-// answered reports whether a response came back.
-func (ex *Exchange) answered() bool { return ex.Err == nil && ex.Status != 0 }
+// Answered reports whether a response came back.
+func (ex *Exchange) Answered() bool { return ex.Err == nil && ex.Status != 0 }
 
 // Failure is one way one exchange broke one check.
 type Failure struct {

@@ -67,7 +67,7 @@ func TestOpenCasesAreNeverJudged(t *testing.T) {
 				ex := &contract.Exchange{Case: c, Method: http.MethodPost, Status: r.Status, Header: h, Body: []byte(a.body)}
 				j := &contract.Judgement{Op: op, Validator: v, Fixtures: fixtures.Default(), Case: c, Exchange: ex,
 					AccountID: fixtures.Default().Accounts.Missing}
-				applied, fails := contract.ApplyChecks(checks, j)
+				applied, fails := contract.Apply(checks, j)
 				require.Empty(t, fails, "%s answered %d with %s: the contract leaves it open", c.ID, r.Status, a.reason)
 				require.Equal(t, []string{contract.CheckNoServerError}, applied, "%s: only no-server-error judges an open case", c.ID)
 			}

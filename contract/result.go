@@ -114,3 +114,15 @@ func Unreached(items []Covered) []string {
 	}
 	return ids
 }
+
+// Detection is when a run first saw one check fail: how many requests it had
+// sent and how long it had run by then. It is how quickly a defect is caught;
+// with several workers the count includes requests still in flight, so it
+// varies a little between runs of one seed.
+type Detection struct {
+	Check  string        // the check that failed
+	Row    string        // the row (or other cause) of that first failure
+	CaseID string        // the case whose answer failed
+	Sent   int           // requests sent when the failure was judged, its own included
+	After  time.Duration // time from the start of the run
+}

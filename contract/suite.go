@@ -168,24 +168,3 @@ func hostsOf(v any) int64 {
 	}
 	return 0
 }
-
-// sequenceNeeds are the tables the stateful sequences are made of: their
-// adds are catalog codes, and the plan model that judges them refuses a
-// held code with the matrix's already_has row.
-var sequenceNeeds = []string{spec.TableErrors, spec.TableCatalog}
-
-// leaveOut counts the scenario groups s left out for want of a spec table
-// as skipped, and leaves out the stateful sequences likewise.
-func (r *runner) leaveOut(s *Suite) {
-	if r.cfg.Shard.K <= 1 { // the first shard's: merged reports add skips up
-		for _, l := range s.Left {
-			r.skipN(l.Reason, l.Count)
-		}
-	}
-	lack := r.cfg.Op.Lacks(sequenceNeeds...)
-	if len(lack) == 0 || r.cfg.Sequences == 0 {
-		return
-	}
-	r.skipN(LeftOut("stateful sequences", lack, 0).Reason, r.ownSequences())
-	r.cfg.Sequences = 0
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/corpus"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/google/go-cmp/cmp"
 )
@@ -91,9 +92,9 @@ func TestCommittedInputsReplayAsTheFuzzTargetsSendThem(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := contract.DefaultConfig(e.op, e.val, e.dec.Fixtures, tg, 1)
+			cfg := runner.DefaultConfig(e.op, e.val, e.dec.Fixtures, tg, 1)
 			cfg.Shrink = false // the recorder's answers fail checks: no smaller requests
-			if _, _, err := contract.Judge(context.Background(), cfg, []*contract.Case{en.Case}); err != nil {
+			if _, _, err := runner.Judge(context.Background(), cfg, []*contract.Case{en.Case}); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(fuzzed.wires(), replayed.wires()); diff != "" {

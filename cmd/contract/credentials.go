@@ -2,19 +2,20 @@ package main
 
 import (
 	"context"
-	"github.com/addons-contract/contract/contract/target"
 	"net/http"
 	"sort"
 	"sync"
 	"time"
 
-	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
+	"github.com/addons-contract/contract/contract/target"
+
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/internal/oauth"
 )
 
 // oauthCredentials are the fixtures' OAuth token roles, one token source
-// each: the contract.Credentials of a run against a real deployment.
+// each: the runner.Credentials of a run against a real deployment.
 type oauthCredentials struct {
 	sources map[string]*oauth.Source
 	secrets []string // the client secrets
@@ -23,7 +24,7 @@ type oauthCredentials struct {
 	expired map[string]string // role → a token the target answered as expired
 }
 
-var _ contract.Credentials = (*oauthCredentials)(nil)
+var _ runner.Credentials = (*oauthCredentials)(nil)
 
 // newCredentials fetches a first token of every OAuth role of fx through
 // tg's transport (so -ca-file and proxies apply to the token endpoint too).
@@ -61,7 +62,7 @@ func newCredentials(ctx context.Context, fx fixtures.Fixtures, tg target.Target,
 	return c, nil
 }
 
-// Token implements contract.Credentials.
+// Token implements runner.Credentials.
 func (c *oauthCredentials) Token(ctx context.Context, role string) (string, bool, error) {
 	src := c.sources[role]
 	if src == nil {
@@ -71,7 +72,7 @@ func (c *oauthCredentials) Token(ctx context.Context, role string) (string, bool
 	return t.Value, true, err
 }
 
-// Expired implements contract.Credentials.
+// Expired implements runner.Credentials.
 func (c *oauthCredentials) Expired(ctx context.Context, role, stale string) (string, error) {
 	c.mu.Lock()
 	c.expired[role] = stale
@@ -80,7 +81,7 @@ func (c *oauthCredentials) Expired(ctx context.Context, role, stale string) (str
 	return t.Value, err
 }
 
-// ExpiredToken implements contract.Credentials: the first token of role
+// ExpiredToken implements runner.Credentials: the first token of role
 // past its expiry (or one the target already answered as expired), else
 // when the first one will be.
 func (c *oauthCredentials) ExpiredToken(role string) (string, time.Time) {
@@ -113,7 +114,7 @@ func (c *oauthCredentials) ExpiredToken(role string) (string, time.Time) {
 	return "", issued[0].Expiry
 }
 
-// Secrets implements contract.Credentials.
+// Secrets implements runner.Credentials.
 func (c *oauthCredentials) Secrets() []string {
 	out := append([]string(nil), c.secrets...)
 	for _, src := range c.sources {
@@ -124,9 +125,9 @@ func (c *oauthCredentials) Secrets() []string {
 	return out
 }
 
-// credentialsOf is c as a contract.Credentials: nil stays an untyped nil,
+// credentialsOf is c as a runner.Credentials: nil stays an untyped nil,
 // so that a run without OAuth roles sends the fixtures' tokens.
-func credentialsOf(c *oauthCredentials) contract.Credentials {
+func credentialsOf(c *oauthCredentials) runner.Credentials {
 	if c == nil {
 		return nil
 	}

@@ -11,8 +11,10 @@ import (
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/report"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
+	"github.com/addons-contract/contract/internal/atomicfile"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -28,9 +30,9 @@ type sendFlags struct {
 
 func (s *sendFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&s.spec, "spec", "", "OpenAPI file to read instead of the embedded addons.yaml")
-	fs.IntVar(&s.workers, "workers", contract.DefaultWorkers, "concurrent senders")
+	fs.IntVar(&s.workers, "workers", runner.DefaultWorkers, "concurrent senders")
 	fs.Float64Var(&s.rate, "rate", 0, fmt.Sprintf("requests per second, inf for no limit (default: no limit for the embedded mock and loopback targets, %v for any other)", target.DefaultRemoteRate))
-	fs.DurationVar(&s.timeout, "timeout", contract.DefaultTimeout, "timeout of one request")
+	fs.DurationVar(&s.timeout, "timeout", runner.DefaultTimeout, "timeout of one request")
 	fs.StringVar(&s.caFile, "ca-file", "", "PEM file of CA certificates to trust besides the system's (a staging with its own CA)")
 	fs.BoolVar(&s.allowWrites, "allow-writes", false, "against -target, also send cases that add plans (they change billing state)")
 }
@@ -141,7 +143,7 @@ func (t *targetFlags) load(ctx context.Context) (*sendSetup, error) {
 // the probe's finding), so that CI shows why, while the one line on
 // stderr says it all.
 func (t *targetFlags) sendFailed(err error, res *contract.Result) error {
-	if errors.Is(err, contract.ErrUnreachable) && res != nil {
+	if errors.Is(err, runner.ErrUnreachable) && res != nil {
 		if err := writeReports(res, t.json, t.junit); err != nil {
 			return err
 		}
@@ -152,8 +154,8 @@ func (t *targetFlags) sendFailed(err error, res *contract.Result) error {
 // sendError maps the error of sending to its exit: an unreachable
 // target is exit 3, anything else a usage error.
 func sendError(err error) error {
-	if errors.Is(err, contract.ErrUnreachable) {
-		return unreachableError("%s", strings.Replace(err.Error(), contract.ErrUnreachable.Error()+": ", "", 1))
+	if errors.Is(err, runner.ErrUnreachable) {
+		return unreachableError("%s", strings.Replace(err.Error(), runner.ErrUnreachable.Error()+": ", "", 1))
 	}
 	return usageError("%s", strings.TrimPrefix(err.Error(), "contract: "))
 }
@@ -187,7 +189,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 	if path == "" {
 		return nil
 	}
-	if err := contract.WriteFileAtomic(path, write); err != nil {
+	if err := atomicfile.Write(path, write); err != nil {
 		return usageError("%v", err)
 	}
 	return nil

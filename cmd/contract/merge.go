@@ -6,8 +6,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/report"
+	"github.com/addons-contract/contract/internal/atomicfile"
 )
 
 func init() {
@@ -61,7 +61,7 @@ func mergeReports(_ context.Context, e *env, args []string) error {
 		if out.path == "" {
 			continue
 		}
-		if err := contract.WriteFileAtomic(out.path, func(w io.Writer) error { return merged.Render(w, out.rep) }); err != nil {
+		if err := atomicfile.Write(out.path, func(w io.Writer) error { return merged.Render(w, out.rep) }); err != nil {
 			return usageError("%v", err)
 		}
 	}

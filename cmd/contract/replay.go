@@ -11,6 +11,7 @@ import (
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/corpus"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
@@ -37,9 +38,9 @@ type replayFlags struct {
 func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 	o := &replayFlags{}
 	o.targetFlags.define(fs)
-	fs.DurationVar(&o.maxRT, "max-response-time", contract.DefaultMaxResponseTime, "response-time budget; slower answers are findings (0 = none)")
+	fs.DurationVar(&o.maxRT, "max-response-time", runner.DefaultMaxResponseTime, "response-time budget; slower answers are findings (0 = none)")
 	fs.BoolVar(&o.minimize, "minimize", false, "shrink each failing entry to the smallest body still failing the same check, written beside it as NAME.min.json")
-	fs.IntVar(&o.maxShrinks, "max-shrinks", contract.DefaultMaxShrinks, "requests spent minimising one entry")
+	fs.IntVar(&o.maxShrinks, "max-shrinks", runner.DefaultMaxShrinks, "requests spent minimising one entry")
 	fs.Var(shardFlag{&o.shard}, "shard", "replay part `k/n` of the entries ('contract merge' joins the n shards' -json reports)")
 	reword(fs, map[string]string{
 		"target":       "base URL of the server to replay against (default: the embedded mock, in-process)",
@@ -117,10 +118,10 @@ func loadEntries(s *sendSetup, paths []string) (*gen.Generator, []*corpus.Entry,
 	return g, entries, nil
 }
 
-// config is the replay's contract.Config: 0 for -max-response-time is
+// config is the replay's runner.Config: 0 for -max-response-time is
 // Config's "none", -1.
-func (o *replayFlags) config(s *sendSetup, gs *golden.Set) contract.Config {
-	cfg := contract.Config{
+func (o *replayFlags) config(s *sendSetup, gs *golden.Set) runner.Config {
+	cfg := runner.Config{
 		Op: s.op, Validator: s.val, Fixtures: s.fx, Target: s.target, Credentials: credentialsOf(s.creds),
 		Workers: o.workers, Rate: o.rate, Timeout: o.timeout, MaxResponseTime: o.maxRT, MaxShrinks: o.maxShrinks,
 		AllowWrites: o.allowWrites, Checks: o.checks, SkipChecks: o.skipChecks, Golden: gs, Shard: o.shard,
@@ -133,7 +134,7 @@ func (o *replayFlags) config(s *sendSetup, gs *golden.Set) contract.Config {
 
 // writeAll prints each entry's outcome and the report, writes the report
 // files, and with -minimize the smaller failing entries.
-func (o *replayFlags) writeAll(ctx context.Context, e *env, cfg contract.Config, g *gen.Generator, rr *corpus.ReplayResult) error {
+func (o *replayFlags) writeAll(ctx context.Context, e *env, cfg runner.Config, g *gen.Generator, rr *corpus.ReplayResult) error {
 	writeOutcomes(e.stdout, rr)
 	fmt.Fprintln(e.stdout)
 	if err := o.report(e, rr.Result, true); err != nil {
@@ -204,7 +205,7 @@ func plural(n int, one, many string) string {
 
 // minimizeFailing shrinks every failing entry and writes the smaller one
 // beside it.
-func minimizeFailing(ctx context.Context, w io.Writer, cfg contract.Config, g *gen.Generator, rr *corpus.ReplayResult) error {
+func minimizeFailing(ctx context.Context, w io.Writer, cfg runner.Config, g *gen.Generator, rr *corpus.ReplayResult) error {
 	for i := range rr.Entries {
 		o := &rr.Entries[i]
 		check, row, ok := corpus.MinimizeKey(o)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/suite"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/golden"
@@ -46,14 +47,14 @@ func defineRunFlags(fs *flag.FlagSet) *runFlags {
 	o.targetFlags.define(fs)
 	fs.Int64Var(&o.seed, "seed", 0, "seed of the generated cases; the same seed sends the same cases (default: time-based, printed)")
 	fs.DurationVar(&o.patience, "rate-limit-patience", target.DefaultRatePatience, "how long to wait out a target that answers only 429 (or asks for a longer Retry-After) before the run ends, exit 3")
-	fs.DurationVar(&o.maxRT, "max-response-time", 0, fmt.Sprintf("response-time budget; slower answers are findings (default %v for the mock, embedded or on loopback, %v for any other target; -1s = none)", contract.DefaultMaxResponseTime, contract.DefaultRemoteMaxResponseTime))
+	fs.DurationVar(&o.maxRT, "max-response-time", 0, fmt.Sprintf("response-time budget; slower answers are findings (default %v for the mock, embedded or on loopback, %v for any other target; -1s = none)", runner.DefaultMaxResponseTime, runner.DefaultRemoteMaxResponseTime))
 	fs.IntVar(&o.maxReq, "max-requests", 0, "stop after this many requests (0 = no cap)")
 	fs.BoolVar(&o.listChecks, "list-checks", false, "list the check ids and exit")
 	fs.BoolVar(&o.update, "update", false, "rewrite the golden files from this run's answers")
 	fs.BoolVar(&o.requireCov, "require-coverage", false, "INCONCLUSIVE (exit 1) unless the run observed what a PASS claims: a 201 (with writes), every error row a case expected, few unjudged cases (default: on with -target)")
-	fs.IntVar(&o.nValid, "valid", contract.DefaultValid, "generated valid bodies (each sent to 4 accounts or tokens)")
-	fs.IntVar(&o.nInvalid, "invalid", contract.DefaultInvalid, "generated invalid cases")
-	fs.IntVar(&o.nSeq, "sequences", contract.DefaultSequences, "stateful sequences")
+	fs.IntVar(&o.nValid, "valid", runner.DefaultValid, "generated valid bodies (each sent to 4 accounts or tokens)")
+	fs.IntVar(&o.nInvalid, "invalid", runner.DefaultInvalid, "generated invalid cases")
+	fs.IntVar(&o.nSeq, "sequences", runner.DefaultSequences, "stateful sequences")
 	fs.StringVar(&o.save, "save", "", "write each finding as a corpus entry in this directory, to replay with 'contract replay DIR'")
 	fs.BoolVar(&o.failFast, "fail-fast", false, "stop sending at the first finding (it is still shrunk and reported)")
 	fs.Var(shardFlag{&o.shard}, "shard", "send part `k/n` of the suite (needs -seed; 'contract merge' joins the n shards' -json reports)")
@@ -91,7 +92,7 @@ func runSuite(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := contract.Run(ctx, cfg, all)
+	res, err := runner.Run(ctx, cfg, all)
 	if err != nil {
 		return o.sendFailed(err, res)
 	}
@@ -155,10 +156,10 @@ func (o *runFlags) resolve(fs *flag.FlagSet) error {
 	return o.checkChecks()
 }
 
-// config is the run's contract.Config. The defaults are the fault
-// matrix's (contract.DefaultConfig); flags left unset hold the same values.
-func (o *runFlags) config(e *env, s *sendSetup, gs *golden.Set) contract.Config {
-	cfg := contract.DefaultConfig(s.op, s.val, s.fx, s.target, o.seed)
+// config is the run's runner.Config. The defaults are the fault
+// matrix's (runner.DefaultConfig); flags left unset hold the same values.
+func (o *runFlags) config(e *env, s *sendSetup, gs *golden.Set) runner.Config {
+	cfg := runner.DefaultConfig(s.op, s.val, s.fx, s.target, o.seed)
 	cfg.Valid, cfg.Invalid, cfg.Sequences = noneIfZero(o.nValid), noneIfZero(o.nInvalid), noneIfZero(o.nSeq)
 	cfg.Workers, cfg.Rate, cfg.Timeout, cfg.MaxResponseTime, cfg.MaxRequests = o.workers, o.rate, o.timeout, o.maxRT, o.maxReq
 	cfg.AllowWrites, cfg.Checks, cfg.SkipChecks, cfg.FailFast = o.allowWrites, o.checks, o.skipChecks, o.failFast

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
+	"github.com/addons-contract/contract/internal/atomicfile"
 )
 
 // CorpusFormat tags every corpus entry file; a file with another tag is
@@ -335,7 +337,7 @@ func SaveFindings(dir string, res *contract.Result, secrets []string) (Saved, er
 			}
 		}
 		path := filepath.Join(dir, e.FileName())
-		if err := contract.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return out, fmt.Errorf("save: %w", err)
 		}
 		out.Paths = append(out.Paths, path)
@@ -382,7 +384,7 @@ func beforeSteps(steps []contract.Step, last *contract.Case) []*contract.Case {
 	return out
 }
 
-// Part returns the entries shard sh replays: contract.Split over the
+// Part returns the entries shard sh replays: runner.Split over the
 // entries' cases, so entries that touch the same server state stay in
 // one shard, in order. The whole run replays every entry.
 func Part(entries []*Entry, sh contract.Shard) []*Entry {
@@ -394,7 +396,7 @@ func Part(entries []*Entry, sh contract.Shard) []*Entry {
 		units[i] = e.Cases()
 	}
 	var out []*Entry
-	for i, s := range contract.Split(units, sh.N) {
+	for i, s := range runner.Split(units, sh.N) {
 		if s == sh.K-1 {
 			out = append(out, entries[i])
 		}

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/atomicfile"
 	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/internal/words"
 	"github.com/addons-contract/contract/spec"
@@ -73,7 +75,7 @@ func (o *EntryOutcome) Fails(check, row string) bool {
 // (ErrUnreachable), in which case the result is returned too, aborted:
 // the entries replayed so far, the one that went unanswered and those
 // left skipped, so that reports can still be written.
-func Replay(ctx context.Context, cfg contract.Config, entries []*Entry) (*ReplayResult, error) {
+func Replay(ctx context.Context, cfg runner.Config, entries []*Entry) (*ReplayResult, error) {
 	start := time.Now()
 	out := &ReplayResult{}
 	var results []*contract.Result
@@ -96,7 +98,7 @@ func Replay(ctx context.Context, cfg contract.Config, entries []*Entry) (*Replay
 			out.Entries = append(out.Entries, o)
 			continue
 		}
-		res, _, err := contract.Judge(ctx, cfg, cases)
+		res, _, err := runner.Judge(ctx, cfg, cases)
 		if err != nil && res == nil {
 			return nil, fmt.Errorf("%s: %w", entryName(e), err)
 		}
@@ -148,7 +150,7 @@ func staleNote(e *Entry, op *spec.Operation) string {
 
 // pause keeps the rate limit across Judge calls: each call paces its own
 // requests from its first, so one interval passes before the next call.
-func pause(ctx context.Context, cfg contract.Config) {
+func pause(ctx context.Context, cfg runner.Config) {
 	rate := cfg.Rate
 	if rate == 0 && !cfg.Target.Embedded {
 		rate = target.DefaultRemoteRate
@@ -169,7 +171,7 @@ func entryName(e *Entry) string {
 // prepare copies the entry's cases for one send. Stateful cases without
 // the codes they add (the earlier steps of a sequence) get them from the
 // body, as the suite computes them.
-func prepare(cfg contract.Config, e *Entry) []*contract.Case {
+func prepare(cfg runner.Config, e *Entry) []*contract.Case {
 	var out []*contract.Case
 	for _, c := range e.Cases() {
 		cp := c.Clone()
@@ -184,7 +186,7 @@ func prepare(cfg contract.Config, e *Entry) []*contract.Case {
 // unsendable says why cases may not go to a remote target: a literal path
 // or an account that is not one of the fixtures' (a real server's other
 // accounts are not ours to touch), or a write without AllowWrites.
-func unsendable(cfg contract.Config, cases []*contract.Case) string {
+func unsendable(cfg runner.Config, cases []*contract.Case) string {
 	if cfg.Target.Embedded {
 		return ""
 	}
@@ -220,7 +222,7 @@ func addSkip(r *contract.Result, reason string) {
 // mergeResults adds up the results of the entries: stats, counts,
 // coverage and skips summed, findings of one (check, row) made one with
 // the first entry's example.
-func mergeResults(cfg contract.Config, results []*contract.Result, start time.Time) *contract.Result {
+func mergeResults(cfg runner.Config, results []*contract.Result, start time.Time) *contract.Result {
 	m := &contract.Result{Target: cfg.Target.Name, Seed: cfg.Seed, Started: start}
 	if cfg.Op != nil {
 		m.Operation = cfg.Op.Method + " " + cfg.Op.Path
@@ -345,7 +347,7 @@ var ErrNotMinimizable = errors.New("cannot be minimised")
 // returns the smaller entry, named <name>.min.json beside the original (a
 // Go fuzz input stays in its format, as <name>.min), or nil when nothing
 // smaller fails the same way.
-func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Entry, check, row string) (*Entry, error) {
+func Minimize(ctx context.Context, cfg runner.Config, g *gen.Generator, e *Entry, check, row string) (*Entry, error) {
 	if e.Source == "go-fuzz:FuzzStructured" {
 		return nil, fmt.Errorf("%s: %w: a FuzzStructured input is a (seed, index) pair, not a body; save the failing case with 'contract run -save' and minimise that entry", entryName(e), ErrNotMinimizable)
 	}
@@ -353,7 +355,7 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 		return nil, fmt.Errorf("%s: %w: %s compares the answer to this exact request (or its timing, or a sequence), so a smaller body proves nothing", entryName(e), ErrNotMinimizable, check)
 	}
 	if cfg.MaxShrinks <= 0 {
-		cfg.MaxShrinks = contract.DefaultMaxShrinks
+		cfg.MaxShrinks = runner.DefaultMaxShrinks
 	}
 	cfg.Shrink = false
 	tries := 0
@@ -368,7 +370,7 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 		if unsendable(cfg, cases) != "" {
 			return false
 		}
-		res, _, err := contract.Judge(ctx, cfg, cases)
+		res, _, err := runner.Judge(ctx, cfg, cases)
 		pause(ctx, cfg)
 		if err != nil {
 			return false
@@ -383,7 +385,7 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 	}
 	cur := e.Case.Clone()
 	if g != nil {
-		if shrunk := contract.ShrinkGenerated(cfg.Op, g, cur, fails); shrunk != nil {
+		if shrunk := runner.ShrinkGenerated(cfg.Op, g, cur, fails); shrunk != nil {
 			cur = shrunk
 		}
 	}
@@ -420,7 +422,7 @@ func Minimize(ctx context.Context, cfg contract.Config, g *gen.Generator, e *Ent
 
 // withBodyOf is c with another body (and, for cases that add plans, the
 // codes it adds).
-func withBodyOf(c *contract.Case, body []byte, cfg contract.Config) *contract.Case {
+func withBodyOf(c *contract.Case, body []byte, cfg runner.Config) *contract.Case {
 	cp := c.Clone()
 	cp.Req.Body = body
 	if cp.Kind == contract.KindValid || cp.Kind == contract.KindState || cp.Stateful {
@@ -438,7 +440,7 @@ func WriteEntry(e *Entry) error {
 	if err != nil {
 		return err
 	}
-	return contract.WriteFileAtomic(e.Path, func(w io.Writer) error { _, err := w.Write(data); return err })
+	return atomicfile.Write(e.Path, func(w io.Writer) error { _, err := w.Write(data); return err })
 }
 
 // ddmin removes byte ranges from b while keep holds (Zeller's delta

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/contract/corpus"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/internal/contracttest"
 
@@ -20,10 +21,10 @@ import (
 )
 
 // replayConfig is a replay against tg with every check but golden.
-func replayConfig(t testing.TB, tg target.Target) contract.Config {
+func replayConfig(t testing.TB, tg target.Target) runner.Config {
 	t.Helper()
 	_, op, v := contracttest.Addons(t)
-	return contract.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg}
+	return runner.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg}
 }
 
 // replay loads paths and replays them against the mock with fault.
@@ -134,7 +135,7 @@ func TestReplayUnreachable(t *testing.T) {
 			Req: contract.Request{Account: "missing", Token: "master"}}}
 	}
 	rr, err := corpus.Replay(context.Background(), replayConfig(t, tg), []*corpus.Entry{entry("x"), entry("y")})
-	require.ErrorIs(t, err, contract.ErrUnreachable)
+	require.ErrorIs(t, err, runner.ErrUnreachable)
 	require.NotNil(t, rr)
 	require.Contains(t, rr.Result.Aborted, "http://127.0.0.1:1 did not answer")
 	require.Len(t, rr.Entries, 2)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/suite"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
@@ -28,7 +29,7 @@ type Side struct {
 	Fixtures fixtures.Fixtures // the roles on this target
 	Name     string            // as shown to users; "" = Target.Name
 	// Credentials fetch this target's OAuth tokens; nil sends the fixtures'.
-	Credentials contract.Credentials
+	Credentials runner.Credentials
 }
 
 func (s Side) name() string {
@@ -39,17 +40,17 @@ func (s Side) name() string {
 }
 
 // Config configures Compare. Zero fields take the defaults of
-// contract.Config.
+// runner.Config.
 type Config struct {
 	Op        *spec.Operation
 	Validator *spec.Validator
 	A, B      Side
 	Seed      int64 // the same seed sends the same cases
-	Valid     int   // generated valid bodies; 0 = contract.DefaultValid, < 0 = none
-	Invalid   int   // generated invalid cases; 0 = contract.DefaultInvalid, < 0 = none
+	Valid     int   // generated valid bodies; 0 = runner.DefaultValid, < 0 = none
+	Invalid   int   // generated invalid cases; 0 = runner.DefaultInvalid, < 0 = none
 
 	Workers     int
-	Rate        float64 // per target; as contract.Config.Rate
+	Rate        float64 // per target; as runner.Config.Rate
 	Timeout     time.Duration
 	MaxRequests int // per target; 0 = none
 	// AllowWrites sends the cases that add plans even when a target is not
@@ -133,7 +134,7 @@ func Compare(ctx context.Context, cfg Config) (*Report, error) {
 // the writes it leaves out.
 func pick(cfg Config, d *Report) ([]*contract.Case, error) {
 	// No validator: drift compares two servers, not each with the spec.
-	all, err := suite.For(contract.Config{Op: cfg.Op, Fixtures: cfg.A.Fixtures, Seed: cfg.Seed, Valid: cfg.Valid, Invalid: cfg.Invalid})
+	all, err := suite.For(runner.Config{Op: cfg.Op, Fixtures: cfg.A.Fixtures, Seed: cfg.Seed, Valid: cfg.Valid, Invalid: cfg.Invalid})
 	if err != nil {
 		return nil, err
 	}
@@ -172,12 +173,12 @@ func sendBoth(ctx context.Context, cfg Config, cases []*contract.Case) ([2][]*co
 			for k, c := range cases {
 				own[k] = c.Clone()
 			}
-			jc := contract.Config{
+			jc := runner.Config{
 				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Credentials: s.Credentials, Target: s.Target, Seed: cfg.Seed,
 				Workers: cfg.Workers, Rate: cfg.Rate, Timeout: cfg.Timeout, MaxRequests: cfg.MaxRequests,
 				AllowWrites: true, Checks: []string{contract.CheckNoServerError}, MaxResponseTime: -1,
 			}
-			results[i], exchanges[i], errs[i] = contract.Judge(ctx, jc, own)
+			results[i], exchanges[i], errs[i] = runner.Judge(ctx, jc, own)
 		}()
 	}
 	wg.Wait()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/internal/atomicfile"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -568,7 +569,7 @@ func TestNoSecrets(t *testing.T) {
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.json")
-	require.NoError(t, contract.WriteFileAtomic(path, func(w io.Writer) error {
+	require.NoError(t, atomicfile.Write(path, func(w io.Writer) error {
 		return JSONReporter{}.Report(w, sampleResult())
 	}))
 	info, err := os.Stat(path)
@@ -580,7 +581,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 	// A reporter failing midway leaves the old report whole and no temp file.
 	boom := errors.New("boom")
-	err = contract.WriteFileAtomic(path, func(w io.Writer) error {
+	err = atomicfile.Write(path, func(w io.Writer) error {
 		_, _ = w.Write([]byte(`{"trunc`))
 		return boom
 	})
@@ -593,7 +594,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "temporary file left behind")
 
-	err = contract.WriteFileAtomic(filepath.Join(dir, "missing", "r.xml"), func(io.Writer) error { return nil })
+	err = atomicfile.Write(filepath.Join(dir, "missing", "r.xml"), func(io.Writer) error { return nil })
 	require.Error(t, err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func keys(c *contract.Case) []string {
 // defaultSuite is the default suite of seed 1.
 func defaultSuite(t *testing.T) *contract.Suite {
 	t.Helper()
-	_, s := suiteOf(t, fixtures.Default(), contract.DefaultValid, contract.DefaultInvalid)
+	_, s := suiteOf(t, fixtures.Default(), runner.DefaultValid, runner.DefaultInvalid)
 	return s
 }
 
@@ -40,7 +41,7 @@ func TestPartsSendEveryCaseOnceAndOwnTheirState(t *testing.T) {
 		sizes := make([]int, n)
 		unknownUser := map[int]bool{} // shards sending the unknown_user token
 		for k := 1; k <= n; k++ {
-			part, foreign := s.Part(contract.Shard{K: k, N: n})
+			part, foreign := runner.Part(s, contract.Shard{K: k, N: n})
 			if n == 1 {
 				require.Nil(t, foreign, "the whole run has no foreign codes")
 			}
@@ -94,7 +95,7 @@ func indexOf(all []*contract.Case, c *contract.Case) int {
 func TestEveryShardWrites(t *testing.T) {
 	s := defaultSuite(t)
 	for k := 1; k <= 3; k++ {
-		part, _ := s.Part(contract.Shard{K: k, N: 3})
+		part, _ := runner.Part(s, contract.Shard{K: k, N: 3})
 		writes := 0
 		for _, c := range part.All() {
 			if c.Writes {

@@ -2,7 +2,8 @@
 // fixtures: a scenario group per table of the contract (error rows,
 // successes, catalog, precedence, boundaries, rules, route, methods, auth)
 // and the generated valid and invalid payloads. The same seed gives the same
-// cases; package contract sends and judges them.
+// cases; package runner sends them and package contract's checks judge
+// the answers.
 package suite
 
 import (
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
@@ -29,7 +31,7 @@ const unknownToken = "contract-unknown-token-0000"
 
 // For is the default suite of a run of cfg: Build with cfg's operation,
 // fixtures, seed, generator and counts.
-func For(cfg contract.Config) (*contract.Suite, error) {
+func For(cfg runner.Config) (*contract.Suite, error) {
 	if cfg.Op == nil {
 		return nil, fmt.Errorf("contract: no operation to test")
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/suite"
 	"github.com/addons-contract/contract/contract/target"
 
@@ -55,21 +56,21 @@ func MockTarget(t testing.TB, fault string, slowBy time.Duration) target.Target 
 
 // SmallConfig is a quick suite against tg: every scenario, a few generated
 // cases of each kind and a few sequences.
-func SmallConfig(t testing.TB, tg target.Target) contract.Config {
+func SmallConfig(t testing.TB, tg target.Target) runner.Config {
 	t.Helper()
 	_, op, v := Addons(t)
-	return contract.Config{
+	return runner.Config{
 		Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg, Seed: 7,
 		Valid: 12, Invalid: 26, Sequences: 4, Steps: 8,
 	}
 }
 
 // Run runs cfg's default suite and fails the test on a run error.
-func Run(t testing.TB, cfg contract.Config) *contract.Result {
+func Run(t testing.TB, cfg runner.Config) *contract.Result {
 	t.Helper()
 	s, err := suite.For(cfg)
 	require.NoError(t, err)
-	res, err := contract.Run(context.Background(), cfg, s)
+	res, err := runner.Run(context.Background(), cfg, s)
 	require.NoError(t, err)
 	return res
 }

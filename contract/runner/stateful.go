@@ -1,10 +1,11 @@
-package contract
+package runner
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/gen"
@@ -15,16 +16,16 @@ import (
 // stateAccounts are the accounts stateful sequences add plans to: those
 // where adds succeed, with and without a Zoom Rooms base plan or a held
 // add-on.
-var stateAccounts = []string{AccountPaid, AccountRoomsBase, AccountHasAddon}
+var stateAccounts = []string{contract.AccountPaid, contract.AccountRoomsBase, contract.AccountHasAddon}
 
 // maxSequenceShrinks bounds gopter's shrinking of a failing sequence.
 const maxSequenceShrinks = 100
 
 // stateExample is the shrunk counterexample of a failing sequence.
 type stateExample struct {
-	ex      *Exchange
-	failure Failure
-	steps   []Step
+	ex      *contract.Exchange
+	failure contract.Failure
+	steps   []contract.Step
 }
 
 // machine is the gopter commands model of the endpoint: random sequences of
@@ -64,10 +65,10 @@ type seqRun struct {
 	seq       int
 	recording bool
 	failed    bool
-	log       []Step
-	failStep  *Exchange
+	log       []contract.Step
+	failStep  *contract.Exchange
 	failAt    int // len(log) after the failing step
-	failures  []Failure
+	failures  []contract.Failure
 	skipped   bool
 }
 
@@ -76,7 +77,7 @@ type stateStep struct {
 	m       *machine
 	account string
 	body    []byte
-	adds    []Add
+	adds    []contract.Add
 }
 
 // String makes counterexamples readable.
@@ -87,8 +88,8 @@ func (s *stateStep) String() string {
 // stepResult is what Run returns to PostCondition.
 type stepResult struct {
 	run *seqRun
-	c   *Case
-	ex  *Exchange
+	c   *contract.Case
+	ex  *contract.Exchange
 }
 
 var _ commands.Commands = (*machine)(nil)
@@ -101,9 +102,9 @@ func (r *runner) runSequences(ctx context.Context) error {
 	m := &machine{r: r, ctx: ctx, g: r.gen}
 	fx := r.cfg.Fixtures
 	if rooms, ok := r.cfg.Op.RoomsAddon(); ok {
-		m.bodies = append(m.bodies, m.step(AccountRoomsBase, gen.PlainBody(rooms.Code, 1)))
+		m.bodies = append(m.bodies, m.step(contract.AccountRoomsBase, gen.PlainBody(rooms.Code, 1)))
 	}
-	m.bodies = append(m.bodies, m.step(AccountHasAddon, gen.PlainBody(fx.HasAddonPlan, 2)))
+	m.bodies = append(m.bodies, m.step(contract.AccountHasAddon, gen.PlainBody(fx.HasAddonPlan, 2)))
 	if phone, ok := gen.PhoneBody(r.cfg.Op); ok {
 		for _, acct := range stateAccounts {
 			m.bodies = append(m.bodies, m.step(acct, phone))
@@ -141,13 +142,13 @@ func (r *runner) runSequences(ctx context.Context) error {
 }
 
 func (m *machine) step(account string, body []byte) *stateStep {
-	return &stateStep{m: m, account: account, body: body, adds: AddsOf(m.r.cfg.Op, body)}
+	return &stateStep{m: m, account: account, body: body, adds: contract.AddsOf(m.r.cfg.Op, body)}
 }
 
 // NewSystemUnderTest starts one run of a sequence: a fresh embedded server,
 // or the shared remote one.
 func (m *machine) NewSystemUnderTest(commands.State) commands.SystemUnderTest {
-	if !m.shrinking && !m.r.cfg.Shard.ownsSequence(m.seq+1) {
+	if !m.shrinking && !ownsSequence(m.r.cfg.Shard, m.seq+1) {
 		// Another shard's sequence: generated alike in every shard, so the
 		// sequences after it are too, and sent by that shard only.
 		m.seq++
@@ -234,10 +235,10 @@ func (s *stateStep) Run(sut commands.SystemUnderTest) commands.Result {
 		run.skipped = true
 		return &stepResult{run: run}
 	}
-	c := &Case{
+	c := &contract.Case{
 		ID:   fmt.Sprintf("state/%03d/%02d", run.seq, len(run.log)),
-		Kind: KindState, Writes: true, Stateful: true, Adds: s.adds,
-		Req: Request{Account: s.account, Token: TokenMaster, ContentType: m.r.mt, Body: s.body},
+		Kind: contract.KindState, Writes: true, Stateful: true, Adds: s.adds,
+		Req: contract.Request{Account: s.account, Token: contract.TokenMaster, ContentType: m.r.mt, Body: s.body},
 	}
 	ex, err := m.r.send(m.ctx, run.target, c)
 	switch {
@@ -300,7 +301,7 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 	if rec.unjudged != "" {
 		// The target did not answer the step (rate limited): the model
 		// learns nothing and judges nothing, and the sequence goes on.
-		run.log = append(run.log, Step{Case: res.c, Answer: answerLine(res.ex), Unjudged: true})
+		run.log = append(run.log, contract.Step{Case: res.c, Answer: answerLine(res.ex), Unjudged: true})
 		if run.recording {
 			m.r.add(rec)
 		}
@@ -309,10 +310,10 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 	if res.ex.Err == nil {
 		know.learn(m.r.cfg.Op, s.account, s.adds, rec.answer())
 	}
-	run.log = append(run.log, Step{Case: res.c, Answer: answerLine(res.ex)})
-	var bad []Failure
+	run.log = append(run.log, contract.Step{Case: res.c, Answer: answerLine(res.ex)})
+	var bad []contract.Failure
 	for _, f := range rec.fails {
-		if c, ok := checkByID(f.Check); ok && TraitsOf(c).Model {
+		if m.r.model(f.Check) {
 			bad = append(bad, f)
 		}
 	}
@@ -337,12 +338,11 @@ func (s *stateStep) PostCondition(state commands.State, result commands.Result) 
 }
 
 // answerLine is an exchange's answer in a few words.
-func answerLine(ex *Exchange) string {
+func answerLine(ex *contract.Exchange) string {
 	if ex.Err != nil {
-		return "no answer (" + unwrapURLError(ex.Err).Error() + ")"
+		return "no answer (" + contract.Cause(ex.Err).Error() + ")"
 	}
-	a := parseAnswer(ex)
-	return statusText(a)
+	return contract.ParseAnswer(ex).String()
 }
 
 // nextPos is the record position of the next stateful step.
@@ -355,9 +355,9 @@ func (r *runner) nextPos() int {
 }
 
 // steps is the counterexample's log up to and including the failing step.
-func (s *seqRun) steps() []Step {
+func (s *seqRun) steps() []contract.Step {
 	if s.failAt > 0 && s.failAt <= len(s.log) {
-		return append([]Step(nil), s.log[:s.failAt]...)
+		return append([]contract.Step(nil), s.log[:s.failAt]...)
 	}
-	return append([]Step(nil), s.log...)
+	return append([]contract.Step(nil), s.log...)
 }

@@ -1,4 +1,4 @@
-package contract_test
+package runner_test
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package contract_test
+package runner_test
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/internal/perf"
@@ -22,7 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The default suite as `contract run` sends it (contract.DefaultConfig),
+// The default suite as `contract run` sends it (runner.DefaultConfig),
 // judged with every check. make bench reads the metrics (internal/perf)
 // into its table of goals.
 
@@ -36,7 +36,7 @@ func benchRun(b *testing.B, newTarget func() (target.Target, func())) {
 	for i := range b.N {
 		b.StopTimer()
 		tg, stop := newTarget()
-		cfg := contract.DefaultConfig(op, v, fixtures.Default(), tg, int64(1+i))
+		cfg := runner.DefaultConfig(op, v, fixtures.Default(), tg, int64(1+i))
 		cfg.AllowWrites, cfg.Rate = true, math.Inf(1)
 		c0 := perf.CPU()
 		b.StartTimer()
@@ -119,7 +119,7 @@ func BenchmarkChildProcess(b *testing.B) {
 		serveMockChild(b)
 	case "run":
 		_, op, v := addons(b)
-		res, err := runWith(context.Background(), contract.DefaultConfig(op, v, fixtures.Default(), mockTarget(b, "", 0), 1))
+		res, err := runWith(context.Background(), runner.DefaultConfig(op, v, fixtures.Default(), mockTarget(b, "", 0), 1))
 		require.NoError(b, err)
 		require.Empty(b, findingLines(res))
 	default:

@@ -1,9 +1,11 @@
-package contract
+package runner
 
 import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/addons-contract/contract/contract"
 )
 
 // What keeps a run against a broken server short. A hanging server is
@@ -40,7 +42,7 @@ type alikeRun struct {
 // note counts ex in the current run of alike failures, or starts a new
 // one. It returns ex's failure when that makes the run maxSameFailures
 // long, asking for minAlikeExpects different answers or more; "" otherwise.
-func (a *alikeRun) note(ex *Exchange) string {
+func (a *alikeRun) note(ex *contract.Exchange) string {
 	what := brokenAnswer(ex)
 	if what == "" {
 		*a = alikeRun{}
@@ -50,7 +52,7 @@ func (a *alikeRun) note(ex *Exchange) string {
 		*a = alikeRun{shape: shape, expects: map[string]bool{}}
 	}
 	a.count++
-	a.expects[expectKey(ex.Case)] = true
+	a.expects[contract.ExpectKey(ex.Case)] = true
 	if a.count >= maxSameFailures && len(a.expects) >= minAlikeExpects {
 		return what
 	}
@@ -62,12 +64,12 @@ func (a *alikeRun) note(ex *Exchange) string {
 // unread, or a 5xx. It is "" for any other answer, right or wrong. It
 // looks at the exchange, not at failures, so that it holds whichever
 // checks run.
-func brokenAnswer(ex *Exchange) string {
+func brokenAnswer(ex *contract.Exchange) string {
 	switch {
-	case refused(ex.Err):
+	case contract.Refused(ex.Err):
 		return fmt.Sprintf("status %d: %v", ex.Status, ex.Err)
 	case ex.Err != nil:
-		return "no answer: " + unwrapURLError(ex.Err).Error()
+		return "no answer: " + contract.Cause(ex.Err).Error()
 	case ex.Status >= 500:
 		return fmt.Sprintf("status %d", ex.Status)
 	}

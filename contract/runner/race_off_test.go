@@ -1,6 +1,6 @@
 //go:build !race
 
-package contract_test
+package runner_test
 
 // raceDetector is true when the tests run under -race.
 const raceDetector = false

@@ -1,10 +1,11 @@
-package contract
+package runner
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/internal/words"
 )
 
@@ -21,7 +22,7 @@ const maxUnjudgedListed = 50
 // A PASS then needs: with writes, at least one 201 on an account that adds
 // succeed on; every error row that a sent case expected, observed in an
 // answer; and unjudged cases under maxUnjudgedShare of the cases sent.
-func (r *runner) evidence(res *Result, recs []*record) {
+func (r *runner) evidence(res *contract.Result, recs []*record) {
 	expected := map[string]int{}  // row → final answers to cases expecting it
 	limited := map[string]int{}   // row → of those, unjudged
 	observed := map[string]bool{} // row → an answer matched it
@@ -37,7 +38,7 @@ func (r *runner) evidence(res *Result, recs []*record) {
 		c := rec.ex.Case
 		if rec.unjudged != "" {
 			if len(res.Unjudged) < maxUnjudgedListed {
-				res.Unjudged = append(res.Unjudged, Unjudged{CaseID: c.ID, Reason: rec.unjudged})
+				res.Unjudged = append(res.Unjudged, contract.Unjudged{CaseID: c.ID, Reason: rec.unjudged})
 			}
 			res.UnjudgedCount++
 		}
@@ -49,7 +50,7 @@ func (r *runner) evidence(res *Result, recs []*record) {
 		}
 		if rec.created && !rec.throttled {
 			res.Created++
-			if c.Kind == KindValid || c.Kind == KindState {
+			if c.Kind == contract.KindValid || c.Kind == contract.KindState {
 				res.CreatedGenerated++
 			}
 		}
@@ -85,7 +86,7 @@ func (r *runner) evidence(res *Result, recs []*record) {
 }
 
 // noCreatedReason says why a run that could add plans saw no 201.
-func (r *runner) noCreatedReason(res *Result) string {
+func (r *runner) noCreatedReason(res *contract.Result) string {
 	var held int
 	for _, h := range res.Held {
 		held += len(h.Codes)

@@ -1,18 +1,10 @@
-package contract
+package runner
 
-import "time"
+import (
+	"time"
 
-// Detection is when a run first saw one check fail: how many requests it had
-// sent and how long it had run by then. It is how quickly a defect is caught;
-// with several workers the count includes requests still in flight, so it
-// varies a little between runs of one seed.
-type Detection struct {
-	Check  string        // the check that failed
-	Row    string        // the row (or other cause) of that first failure
-	CaseID string        // the case whose answer failed
-	Sent   int           // requests sent when the failure was judged, its own included
-	After  time.Duration // time from the start of the run
-}
+	"github.com/addons-contract/contract/contract"
+)
 
 // detect notes the first failure of each check in rec; r.mu is held.
 func (r *runner) detect(rec *record) {
@@ -21,16 +13,16 @@ func (r *runner) detect(rec *record) {
 			continue
 		}
 		if r.detected == nil {
-			r.detected = map[string]Detection{}
+			r.detected = map[string]contract.Detection{}
 		}
-		r.detected[f.Check] = Detection{Check: f.Check, Row: f.Row, CaseID: rec.ex.Case.ID, Sent: int(r.sent.Load()), After: time.Since(r.start)}
+		r.detected[f.Check] = contract.Detection{Check: f.Check, Row: f.Row, CaseID: rec.ex.Case.ID, Sent: int(r.sent.Load()), After: time.Since(r.start)}
 	}
 }
 
 // detections lists the first failure of each check, in check order; r.mu is held.
-func (r *runner) detections() []Detection {
-	var out []Detection
-	for _, id := range CheckIDs() {
+func (r *runner) detections() []contract.Detection {
+	var out []contract.Detection
+	for _, id := range contract.CheckIDs() {
 		if d, ok := r.detected[id]; ok {
 			out = append(out, d)
 		}

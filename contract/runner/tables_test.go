@@ -1,4 +1,4 @@
-package contract_test
+package runner_test
 
 import (
 	"os"
@@ -30,11 +30,11 @@ func specVariant(t *testing.T, name string) (*spec.Document, *spec.Operation) {
 	case "full":
 		doc, _, _ = addons(t)
 	case "no-order":
-		data, rerr := os.ReadFile(filepath.Join("..", "spec", "addons.yaml"))
+		data, rerr := os.ReadFile(filepath.Join("..", "..", "spec", "addons.yaml"))
 		require.NoError(t, rerr)
 		doc, err = spec.Parse("no-order.yaml", orderTables.ReplaceAll(data, nil))
 	case "plain":
-		doc, err = spec.Load(filepath.Join("..", "spec", "testdata", "diff", "plain.yaml"))
+		doc, err = spec.Load(filepath.Join("..", "..", "spec", "testdata", "diff", "plain.yaml"))
 	}
 	require.NoError(t, err)
 	op, err := doc.Operation(spec.AddonsOperationID)
@@ -50,7 +50,7 @@ func TestSuiteLeavesOutWhatMissingTablesMake(t *testing.T) {
 		spec    string
 		absent  []string // scenario id prefixes not built
 		present []string
-		left    []string // Suite.Left reasons
+		left    []string // contract.Suite.Left reasons
 	}{
 		{"full", nil, []string{"matrix/", "precedence/", "boundary/", "rules/", "success/plan/"}, nil},
 		// The precedence pairs are the order's own: none to count.

@@ -1,10 +1,11 @@
-package contract
+package runner
 
 import (
 	"bytes"
 	"context"
 	"sort"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/spec"
 	"github.com/google/go-cmp/cmp"
@@ -19,7 +20,7 @@ type group struct {
 	key     groupKey
 	count   int
 	example *record
-	failure Failure
+	failure contract.Failure
 }
 
 // findings turns the run's groups (see runner.group) into findings: a
@@ -27,11 +28,11 @@ type group struct {
 // and cfg.Shrink), its diff and a curl command. Findings come in check
 // order, then by row. Shrinking shares the run's resend budget
 // (takeResend) and stops after shrinkTime.
-func (r *runner) findings(ctx context.Context) []Finding {
+func (r *runner) findings(ctx context.Context) []contract.Finding {
 	ctx, cancel := context.WithTimeout(ctx, r.shrinkTime())
 	defer cancel()
 	order := map[string]int{}
-	for i, id := range CheckIDs() {
+	for i, id := range contract.CheckIDs() {
 		order[id] = i
 	}
 	r.mu.Lock()
@@ -47,10 +48,10 @@ func (r *runner) findings(ctx context.Context) []Finding {
 		}
 		return a.row < b.row
 	})
-	out := make([]Finding, 0, len(list))
+	out := make([]contract.Finding, 0, len(list))
 	for _, g := range list {
 		ex := g.example.ex
-		f := Finding{Check: g.key.check, Row: g.key.row, Count: g.count, Example: ex, Failure: g.failure, CaseID: ex.Case.ID}
+		f := contract.Finding{Check: g.key.check, Row: g.key.row, Count: g.count, Example: ex, Failure: g.failure, CaseID: ex.Case.ID}
 		if se := r.stateEx[g.key]; se != nil {
 			f.Example, f.Failure, f.Steps, f.CaseID = se.ex, se.failure, se.steps, se.ex.Case.ID
 		}
@@ -61,7 +62,7 @@ func (r *runner) findings(ctx context.Context) []Finding {
 			f.CaseSeed = r.cfg.Seed
 		}
 		repro := f.Example
-		if r.cfg.Shrink && Shrinks(f.Check) && f.Steps == nil {
+		if r.cfg.Shrink && contract.Shrinks(f.Check) && f.Steps == nil {
 			if body, shrunkEx := r.shrink(ctx, f.Example, g.key); shrunkEx != nil {
 				f.Shrunk, repro = body, shrunkEx
 			}
@@ -90,14 +91,14 @@ func smaller(a, b *record) bool {
 // at most cfg.MaxShrinks times and while the run's resend budget lasts.
 // It returns the shrunk body and its exchange, or nils when the example is
 // not a generated case, writes are not allowed, or nothing got smaller.
-func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte, *Exchange) {
+func (r *runner) shrink(ctx context.Context, ex *contract.Exchange, key groupKey) ([]byte, *contract.Exchange) {
 	c := ex.Case
 	if r.gen == nil || c.Writes && !r.cfg.Target.Embedded && !r.cfg.AllowWrites {
 		return nil, nil
 	}
 	tries := 0
-	var lastEx *Exchange
-	shrunk := ShrinkGenerated(r.cfg.Op, r.gen, c, func(cand *Case) bool {
+	var lastEx *contract.Exchange
+	shrunk := ShrinkGenerated(r.cfg.Op, r.gen, c, func(cand *contract.Case) bool {
 		if tries >= r.cfg.MaxShrinks || ctx.Err() != nil || !r.takeResend() {
 			return false
 		}
@@ -136,20 +137,20 @@ func (r *runner) shrink(ctx context.Context, ex *Exchange, key groupKey) ([]byte
 // and says whether it still fails the same way. It returns the smallest
 // candidate that failed, or nil when none did or c is no generated case
 // (syntax and size cases are left alone: their bytes are the defect).
-func ShrinkGenerated(op *spec.Operation, g *gen.Generator, c *Case, fails func(*Case) bool) *Case {
-	if c.Kind != KindValid && c.Kind != KindInvalid {
+func ShrinkGenerated(op *spec.Operation, g *gen.Generator, c *contract.Case, fails func(*contract.Case) bool) *contract.Case {
+	if c.Kind != contract.KindValid && c.Kind != contract.KindInvalid {
 		return nil
 	}
 	if l := gen.Layer(c.Layer); l == gen.LayerSyntax || l == gen.LayerSize {
 		return nil
 	}
-	var last *Case
+	var last *contract.Case
 	shrunk := g.Shrink(c.GenCase(), func(gc gen.Case) bool {
 		cand := c.Clone()
 		cand.Req.Body, cand.Req.ContentType = gc.Body, gc.ContentType
 		cand.Class, cand.Field = gc.Class, gc.Field
-		if cand.Kind == KindValid || cand.Stateful {
-			cand.Adds = AddsOf(op, gc.Body)
+		if cand.Kind == contract.KindValid || cand.Stateful {
+			cand.Adds = contract.AddsOf(op, gc.Body)
 		}
 		if !fails(cand) {
 			return false
@@ -165,8 +166,8 @@ func ShrinkGenerated(op *spec.Operation, g *gen.Generator, c *Case, fails func(*
 
 // coverage counts, over recs, the error rows answers matched, the invalid
 // classes sent and the catalog codes sent in bodies that add plans.
-func (r *runner) coverage(recs []*record) Coverage {
-	var cov Coverage
+func (r *runner) coverage(recs []*record) contract.Coverage {
+	var cov contract.Coverage
 	rows := map[string]int{}
 	classes := map[string]int{}
 	plans := map[string]int{}
@@ -175,7 +176,7 @@ func (r *runner) coverage(recs []*record) Coverage {
 		if rec.row != "" {
 			rows[rec.row]++
 		}
-		if c := rec.ex.Case; rec.answeredCase() && c.Kind == KindInvalid && c.Class != "" {
+		if c := rec.ex.Case; rec.answeredCase() && c.Kind == contract.KindInvalid && c.Class != "" {
 			classes[c.Class]++
 		}
 		for _, code := range rec.shown {
@@ -183,14 +184,14 @@ func (r *runner) coverage(recs []*record) Coverage {
 		}
 	}
 	for _, row := range r.cfg.Op.Errors {
-		cov.Rows = append(cov.Rows, Covered{ID: row.ID, Count: rows[row.ID]})
+		cov.Rows = append(cov.Rows, contract.Covered{ID: row.ID, Count: rows[row.ID]})
 	}
 	for _, ci := range gen.Classes() {
-		cov.Classes = append(cov.Classes, Covered{ID: ci.ID, Count: classes[ci.ID]})
+		cov.Classes = append(cov.Classes, contract.Covered{ID: ci.ID, Count: classes[ci.ID]})
 	}
 	for _, p := range r.cfg.Op.Catalog {
 		if !p.Base {
-			cov.Plans = append(cov.Plans, Covered{ID: p.Code, Count: plans[p.Code]})
+			cov.Plans = append(cov.Plans, contract.Covered{ID: p.Code, Count: plans[p.Code]})
 		}
 	}
 	return cov

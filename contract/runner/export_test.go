@@ -1,8 +1,12 @@
-package contract
+package runner
 
-import "context"
+import (
+	"context"
 
-// The external tests (package contract_test) build suites with package
+	"github.com/addons-contract/contract/contract"
+)
+
+// The external tests (package runner_test) build suites with package
 // suite, which imports this package; these hooks let them look inside the
 // runner that sends one.
 
@@ -28,20 +32,16 @@ func (t *TestRunner) SpendResends() { t.r.resends.Store(maxResends) }
 func (t *TestRunner) Resends() int64 { return t.r.resends.Load() }
 
 // Run sends s as Run does (unsharded) and returns the result.
-func (t *TestRunner) Run(s *Suite) (*Result, error) {
+func (t *TestRunner) Run(s *contract.Suite) (*contract.Result, error) {
 	res, _, err := t.r.run(context.Background(), s.Scenarios, s.Cases, true)
 	return res, err
 }
 
 // Exchanges are the exchanges the run recorded, one per case sent.
-func (t *TestRunner) Exchanges() []*Exchange {
-	var out []*Exchange
+func (t *TestRunner) Exchanges() []*contract.Exchange {
+	var out []*contract.Exchange
 	for _, rec := range t.r.records {
 		out = append(out, rec.ex)
 	}
 	return out
 }
-
-// ApplyChecks is how a run applies checks to j: the ids of those that
-// applied and their failures.
-var ApplyChecks = applyChecks

@@ -1,4 +1,4 @@
-package contract_test
+package runner_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/report"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/golden"
@@ -35,7 +36,7 @@ func TestDefaultSuiteAgainstMockPasses(t *testing.T) {
 	_, op, v := addons(t)
 	set := golden.Default()
 	start := time.Now()
-	res := run(t, contract.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: mockTarget(t, "", 0), Seed: 1, Golden: &set, Shrink: true})
+	res := run(t, runner.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: mockTarget(t, "", 0), Seed: 1, Golden: &set, Shrink: true})
 	t.Logf("default suite: %d cases, %d requests in %v", res.Cases, res.Sent, time.Since(start))
 	require.Empty(t, res.Findings, "findings against the clean mock:\n%s", findingLines(res))
 	require.Empty(t, res.Aborted)
@@ -228,7 +229,7 @@ func TestUnreachableTarget(t *testing.T) {
 		require.NoError(t, err)
 		start := time.Now()
 		res, err := runWith(context.Background(), smallConfig(t, tg))
-		require.ErrorIs(t, err, contract.ErrUnreachable)
+		require.ErrorIs(t, err, runner.ErrUnreachable)
 		require.Less(t, time.Since(start), 3*time.Second)
 		require.Equal(t, 1, strings.Count(err.Error(), "\n")+1, "one line: %q", err)
 		require.Contains(t, err.Error(), base)
@@ -346,7 +347,7 @@ func TestRetryHonoursRetryAfter(t *testing.T) {
 	c := &contract.Case{ID: "matrix/self_pay", Kind: contract.KindScenario,
 		Req:    contract.Request{Account: contract.AccountSelfPay, Token: contract.TokenMaster, ContentType: "application/json", Body: []byte(`{"type":"zwb_monthly","hosts":2}`)},
 		Expect: contract.Expect{Row: "self_pay"}}
-	res, exs, err := contract.Judge(context.Background(), cfg, []*contract.Case{c})
+	res, exs, err := runner.Judge(context.Background(), cfg, []*contract.Case{c})
 	require.NoError(t, err)
 	require.Empty(t, res.Findings, findingLines(res))
 	require.Equal(t, int32(2), hits.Load())
@@ -512,7 +513,7 @@ func TestJudgeSendsGivenCases(t *testing.T) {
 	require.NoError(t, err)
 	var cases []*contract.Case
 	require.NoError(t, json.Unmarshal(raw, &cases), "cases survive a JSON round trip")
-	res, exs, err := contract.Judge(context.Background(), cfg, cases)
+	res, exs, err := runner.Judge(context.Background(), cfg, cases)
 	require.NoError(t, err)
 	require.Empty(t, res.Findings, findingLines(res))
 	require.Equal(t, http.StatusCreated, exs[0].Status)
@@ -531,7 +532,7 @@ func TestRemoteAddressesOnlyFixtureAccounts(t *testing.T) {
 	c := &contract.Case{ID: "saved/stranger", Kind: contract.KindScenario,
 		Req:    contract.Request{Account: "=someone-elses-account", Token: contract.TokenMaster},
 		Expect: contract.Expect{Row: "account_missing"}}
-	_, _, err = contract.Judge(context.Background(), smallConfig(t, tg), []*contract.Case{c})
+	_, _, err = runner.Judge(context.Background(), smallConfig(t, tg), []*contract.Case{c})
 	require.ErrorContains(t, err, "only fixture accounts are addressed")
 	require.Zero(t, hits.Load())
 }
@@ -549,7 +550,7 @@ func stepLines(steps []contract.Step) []string {
 // whenever its bytes differ and it still fails the same way.
 func TestShrunkExampleOfTheSameLengthIsKept(t *testing.T) {
 	cfg := smallConfig(t, mockTarget(t, "accept-hosts-over-max", 0))
-	cfg.Seed, cfg.Valid, cfg.Invalid, cfg.Shrink = 2, contract.DefaultValid, contract.DefaultInvalid, true
+	cfg.Seed, cfg.Valid, cfg.Invalid, cfg.Shrink = 2, runner.DefaultValid, runner.DefaultInvalid, true
 	res := run(t, cfg)
 	var shrunk int
 	for _, f := range res.Findings {

@@ -1,10 +1,8 @@
 package contract
 
 import (
-	"encoding/json"
 	"testing"
 
-	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -19,86 +17,6 @@ func testOp(t *testing.T) *spec.Operation {
 	require.NoError(t, err)
 	return op
 }
-
-// The plan model predicts from the fixtures and from answers only: unknown
-// holdings accept both answers, a seen 201 or "already has" makes the next
-// add of that code an "already has" judged by the state model.
-func TestLedgerPredictsAndLearns(t *testing.T) {
-	op := testOp(t)
-	fx := fixtures.Default()
-	created := answer{status: 201, isJSON: true}
-	alreadyHas := func(code string) answer {
-		return answer{status: 400, isJSON: true, hasCode: true, code: 2100, hasMessage: true,
-			message: "This sub account already has an additional plan: " + code + "."}
-	}
-	web := Add{Code: "webinar500_monthly", Hosts: 18}
-	zwb := Add{Code: "zwb_monthly", Hosts: 2}
-	phone := []Add{{Code: "phone_payongo"}, {Code: "phone_calling_usca_monthly_unlimited", Hosts: 5}, {Code: "phone_toll_free_number_usca_monthly", Hosts: 3}}
-
-	type step struct {
-		account string
-		adds    []Add
-		want    Expect
-		answer  *answer // what the server answered, learnt after predicting
-	}
-	tests := []struct {
-		name, reason string
-		steps        []step
-	}{
-		{"unknown then learnt by 201", "a first add may find the plan held; after a 201 it must be refused", []step{
-			{AccountPaid, []Add{web}, Expect{Plans: []Add{web}, MayHoldPlan: true, Held: []string{web.Code}}, &created},
-			{AccountPaid, []Add{web}, Expect{Row: "already_has", Held: []string{web.Code}, State: true}, nil},
-		}},
-		{"learnt by already has", "an 'already has' naming the code means it is held from then on", []step{
-			{AccountPaid, []Add{zwb}, Expect{Plans: []Add{zwb}, MayHoldPlan: true, Held: []string{zwb.Code}}, ptr(alreadyHas(zwb.Code))},
-			{AccountPaid, []Add{zwb}, Expect{Row: "already_has", Held: []string{zwb.Code}, State: true}, nil},
-		}},
-		{"fixture holding", "has_addon holds has_addon_plan by the fixtures: an error row, not a state prediction", []step{
-			{AccountHasAddon, []Add{{Code: fx.HasAddonPlan, Hosts: 1}}, Expect{Row: "already_has", Held: []string{fx.HasAddonPlan}}, nil},
-		}},
-		{"rooms base", "the Zoom Rooms add-on on rooms_base is its own row, whatever is held", []step{
-			{AccountRoomsBase, []Add{{Code: "zroom_monthly", Hosts: 1}}, Expect{Row: "rooms_base"}, nil},
-			{AccountPaid, []Add{{Code: "zroom_monthly", Hosts: 1}}, Expect{Plans: []Add{{Code: "zroom_monthly", Hosts: 1}}, MayHoldPlan: true, Held: []string{"zroom_monthly"}}, nil},
-		}},
-		{"phone form names the first held", "codes before the first known one may be held too", []step{
-			{AccountPaid, phone[1:2], Expect{Plans: phone[1:2], MayHoldPlan: true, Held: []string{phone[1].Code}}, &created},
-			{AccountPaid, phone, Expect{Row: "already_has", Held: []string{phone[0].Code, phone[1].Code}, State: true}, nil},
-		}},
-		{"a 201 is the whole plan set", "a code absent from a 201 is not held, a code in it was held before the run; the added code must stay", []step{
-			{AccountPaid, []Add{zwb}, Expect{Plans: []Add{zwb}, MayHoldPlan: true, Held: []string{zwb.Code}}, &answer{status: 201, isJSON: true, body: map[string]any{
-				"plan_whiteboard": map[string]any{"type": "zwb_monthly", "hosts": json.Number("2")},
-				"plan_webinar":    []any{map[string]any{"type": "webinar500_monthly", "hosts": json.Number("9")}},
-			}}},
-			{AccountPaid, []Add{phone[0]}, Expect{Plans: []Add{phone[0]}, Kept: []string{zwb.Code}}, nil},
-			{AccountPaid, []Add{web}, Expect{Row: "already_has", Held: []string{web.Code}, State: true}, nil},
-		}},
-		{"accounts are separate", "what paid holds says nothing of has_addon", []step{
-			{AccountPaid, []Add{zwb}, Expect{Plans: []Add{zwb}, MayHoldPlan: true, Held: []string{zwb.Code}}, &created},
-			{AccountHasAddon, []Add{zwb}, Expect{Plans: []Add{zwb}, MayHoldPlan: true, Held: []string{zwb.Code}}, nil},
-		}},
-		{"other answers teach nothing", "a 400/300 or an 'already has' of another code leaves the model as it was", []step{
-			{AccountPaid, []Add{web}, Expect{Plans: []Add{web}, MayHoldPlan: true, Held: []string{web.Code}}, &answer{status: 400, hasCode: true, code: 300, hasMessage: true, message: "bad"}},
-			{AccountPaid, []Add{web}, Expect{Plans: []Add{web}, MayHoldPlan: true, Held: []string{web.Code}}, ptr(alreadyHas("zwb_monthly"))},
-			{AccountPaid, []Add{web}, Expect{Plans: []Add{web}, MayHoldPlan: true, Held: []string{web.Code}}, nil},
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			l := newLedger(op, fx)
-			for i, s := range tc.steps {
-				got := l.predict(s.account, s.adds)
-				if diff := cmp.Diff(s.want, got); diff != "" {
-					t.Fatalf("%s: step %d (-want +got):\n%s", tc.reason, i, diff)
-				}
-				if s.answer != nil {
-					l.learn(op, s.account, s.adds, *s.answer)
-				}
-			}
-		})
-	}
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // Message templates: placeholders filled where the runner knows the value,
 // free text ({detail}) matching anything non-empty; the named plan read back.

@@ -1,4 +1,4 @@
-package contract_test
+package runner_test
 
 import (
 	"fmt"
@@ -7,18 +7,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/addons-contract/contract/contract"
+	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/contract/suite"
 )
 
 // testConfig is a small suite against the embedded mock with fault.
-func testConfig(t *testing.T, fault string) contract.Config {
+func testConfig(t *testing.T, fault string) runner.Config {
 	t.Helper()
 	return smallConfig(t, mockTarget(t, fault, 0))
 }
 
 // runSuite runs cfg's default suite on r, as Run does, and returns the
 // result.
-func runSuite(t *testing.T, r *contract.TestRunner, cfg contract.Config) *contract.Result {
+func runSuite(t *testing.T, r *runner.TestRunner, cfg runner.Config) *contract.Result {
 	t.Helper()
 	s, err := suite.For(cfg)
 	require.NoError(t, err)
@@ -32,7 +33,7 @@ func runSuite(t *testing.T, r *contract.TestRunner, cfg contract.Config) *contra
 // dropped it. Judge's exchanges keep theirs for the caller.
 func TestRunKeepsOnlyTheAnswersFindingsShow(t *testing.T) {
 	cfg := testConfig(t, "wrong-error-code")
-	r, err := contract.NewTestRunner(cfg)
+	r, err := runner.NewTestRunner(cfg)
 	require.NoError(t, err)
 	res := runSuite(t, r, cfg)
 	require.NotEmpty(t, res.Findings)
@@ -57,7 +58,7 @@ func TestRunKeepsOnlyTheAnswersFindingsShow(t *testing.T) {
 
 	// Dropping changes nothing of the result: the same run keeping every
 	// answer finds and covers the same.
-	keeper, err := contract.NewTestRunner(cfg)
+	keeper, err := runner.NewTestRunner(cfg)
 	require.NoError(t, err)
 	keeper.KeepAnswers()
 	all := runSuite(t, keeper, cfg)
@@ -94,18 +95,18 @@ func TestShrinkingStopsWhenResendsAreSpent(t *testing.T) {
 		return false
 	}
 
-	r, err := contract.NewTestRunner(cfg)
+	r, err := runner.NewTestRunner(cfg)
 	require.NoError(t, err)
 	res := runSuite(t, r, cfg)
 	require.True(t, shrunk(res), "with budget left, the invalid-rejected example shrinks")
 	require.Positive(t, r.Resends())
 	require.Greater(t, res.Sent, len(r.Exchanges()), "shrinking resent requests")
 
-	r, err = contract.NewTestRunner(cfg)
+	r, err = runner.NewTestRunner(cfg)
 	require.NoError(t, err)
 	r.SpendResends()
 	res = runSuite(t, r, cfg)
 	require.False(t, shrunk(res), "no budget, no shrinking")
-	require.Equal(t, int64(contract.MaxResends), r.Resends())
+	require.Equal(t, int64(runner.MaxResends), r.Resends())
 	require.Equal(t, len(r.Exchanges()), res.Sent, "every request sent is a case of the run, none a resend")
 }

@@ -1,22 +1,13 @@
-package contract
+package runner
 
 import (
 	"slices"
 	"sort"
 	"sync"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/spec"
-)
-
-// Account roles of the fixtures, as cases name them.
-const (
-	AccountPaid      = "paid"
-	AccountFree      = "free"
-	AccountSelfPay   = "self_pay"
-	AccountRoomsBase = "rooms_base"
-	AccountHasAddon  = "has_addon"
-	AccountMissing   = "missing"
 )
 
 // ledger is the run's model of what each account holds. The spec says a
@@ -59,7 +50,7 @@ func (h holding) held() bool { return h == heldFixture || h == heldBefore || h =
 
 func newLedger(op *spec.Operation, fx fixtures.Fixtures) *ledger {
 	l := &ledger{held: map[string]map[string]holding{
-		AccountHasAddon: {fx.HasAddonPlan: heldFixture},
+		contract.AccountHasAddon: {fx.HasAddonPlan: heldFixture},
 	}}
 	if rooms, ok := op.RoomsAddon(); ok {
 		l.rooms = rooms.Code
@@ -69,13 +60,13 @@ func newLedger(op *spec.Operation, fx fixtures.Fixtures) *ledger {
 
 // predict returns what a correct server answers when adds (a body's codes,
 // in body order) are added to account with a master token.
-func (l *ledger) predict(account string, adds []Add) Expect {
+func (l *ledger) predict(account string, adds []contract.Add) contract.Expect {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if account == AccountRoomsBase && l.rooms != "" {
+	if account == contract.AccountRoomsBase && l.rooms != "" {
 		for _, a := range adds {
 			if a.Code == l.rooms {
-				return Expect{Row: spec.RowRoomsBase}
+				return contract.Expect{Row: spec.RowRoomsBase}
 			}
 		}
 	}
@@ -90,12 +81,12 @@ func (l *ledger) predict(account string, adds []Add) Expect {
 		if h.held() {
 			// The first code the model knows is held: a correct server names
 			// it, or an earlier code of the body it may hold unknown to the run.
-			return Expect{Row: spec.RowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
+			return contract.Expect{Row: spec.RowAlreadyHas, Held: append(unknown, a.Code), State: h != heldFixture}
 		}
 	}
-	e := Expect{Plans: adds, MayHoldPlan: len(unknown) > 0, Held: unknown}
+	e := contract.Expect{Plans: adds, MayHoldPlan: len(unknown) > 0, Held: unknown}
 	for code, h := range held {
-		if h == added && !slices.ContainsFunc(adds, func(a Add) bool { return a.Code == code }) {
+		if h == added && !slices.ContainsFunc(adds, func(a contract.Add) bool { return a.Code == code }) {
 			e.Kept = append(e.Kept, code)
 		}
 	}
@@ -104,25 +95,25 @@ func (l *ledger) predict(account string, adds []Add) Expect {
 }
 
 // learn records what an answer to adding adds to account shows.
-func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer) {
+func (l *ledger) learn(op *spec.Operation, account string, adds []contract.Add, a contract.Answer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.held[account] == nil {
 		l.held[account] = map[string]holding{}
 	}
 	held := l.held[account]
-	if a.status == 201 {
+	if a.Status() == 201 {
 		for _, ad := range adds {
 			held[ad.Code] = added
 		}
-		if _, ok := a.body.(map[string]any); !ok {
+		if !a.IsObject() {
 			return // no plan set to learn from
 		}
 		for _, p := range op.Catalog {
 			if p.Base || held[p.Code] != 0 && held[p.Code] != notHeld {
 				continue
 			}
-			if _, found, _ := lookPlace(a.body, p, Add{Code: p.Code}); found {
+			if a.Shows(p, p.Code) {
 				held[p.Code] = heldBefore
 			} else if !l.shared {
 				held[p.Code] = notHeld
@@ -134,7 +125,7 @@ func (l *ledger) learn(op *spec.Operation, account string, adds []Add, a answer)
 	if !ok {
 		return
 	}
-	if code, ok := namedPlan(row, a); ok {
+	if code, ok := a.NamedPlan(row); ok {
 		for _, ad := range adds {
 			// A code known not held stays so: the answer is wrong, and the
 			// check that judged it says so.
@@ -157,12 +148,12 @@ func (r *runner) newLedger() *ledger {
 
 // heldBefore returns, per account role, the codes the run found held
 // without having added them: state from earlier runs or other clients.
-func (l *ledger) heldBefore() []Held {
+func (l *ledger) heldBefore() []contract.Held {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []Held
+	var out []contract.Held
 	for account, codes := range l.held {
-		var h Held
+		var h contract.Held
 		for code, state := range codes {
 			if state == heldBefore && (l.foreign == nil || !l.foreign(code)) {
 				h.Codes = append(h.Codes, code)

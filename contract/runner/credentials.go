@@ -1,4 +1,4 @@
-package contract
+package runner
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/target"
 	"github.com/addons-contract/contract/spec"
 )
@@ -31,10 +32,6 @@ type Credentials interface {
 	Secrets() []string
 }
 
-// TokenExpiredMaster is the token role of the case that sends, on purpose,
-// a master token kept past its lifetime (only with Credentials).
-const TokenExpiredMaster = "expired_master"
-
 // maxRefreshes bounds the new tokens one request may fetch because the
 // target answered its token as expired (once in flight, and again after a
 // pause for a 429 that outlasted the next one).
@@ -48,8 +45,8 @@ const maxExpiryWait = 30 * time.Second
 // they hold the role, else from the fixtures; any other string is itself.
 func (r *runner) tokenFor(ctx context.Context, role string) (string, error) {
 	if cr := r.cfg.Credentials; cr != nil {
-		if role == TokenExpiredMaster {
-			tok, _ := cr.ExpiredToken(TokenMaster)
+		if role == contract.TokenExpiredMaster {
+			tok, _ := cr.ExpiredToken(contract.TokenMaster)
 			return tok, nil
 		}
 		tok, ok, err := cr.Token(ctx, role)
@@ -65,18 +62,18 @@ func (r *runner) tokenFor(ctx context.Context, role string) (string, error) {
 
 // isExpiredAnswer reports whether ex is the token_expired row's answer: the
 // target says the token it got has expired.
-func (r *runner) isExpiredAnswer(ex *Exchange) bool {
+func (r *runner) isExpiredAnswer(ex *contract.Exchange) bool {
 	if ex.Status != http.StatusUnauthorized {
 		return false
 	}
 	row, ok := r.cfg.Op.Row(spec.RowTokenExpired)
-	return ok && matchesRow(row, parseAnswer(ex), nil)
+	return ok && contract.ParseAnswer(ex).Fits(row, nil)
 }
 
 // expiredTokenCase builds the case that sends a master token past its
 // lifetime, waiting up to maxExpiryWait for one to expire. The reason is
 // set when it cannot be sent.
-func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
+func (r *runner) expiredTokenCase(ctx context.Context) (*contract.Case, string) {
 	cr := r.cfg.Credentials
 	if cr == nil {
 		return nil, ""
@@ -84,7 +81,7 @@ func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
 	if _, ok := r.cfg.Op.Row(spec.RowTokenExpired); !ok {
 		return nil, ""
 	}
-	tok, at := cr.ExpiredToken(TokenMaster)
+	tok, at := cr.ExpiredToken(contract.TokenMaster)
 	if at.IsZero() {
 		return nil, "" // the master role is a literal token: nothing expires
 	}
@@ -97,9 +94,9 @@ func (r *runner) expiredTokenCase(ctx context.Context) (*Case, string) {
 			return nil, "expired-token case: " + err.Error()
 		}
 	}
-	c := &Case{ID: "auth/expired-token", Kind: KindAuth,
-		Req:    Request{Account: AccountPaid, Token: TokenExpiredMaster, ContentType: r.mt, Body: []byte(`{}`)},
-		Expect: Expect{Row: spec.RowTokenExpired}}
+	c := &contract.Case{ID: "auth/expired-token", Kind: contract.KindAuth,
+		Req:    contract.Request{Account: contract.AccountPaid, Token: contract.TokenExpiredMaster, ContentType: r.mt, Body: []byte(`{}`)},
+		Expect: contract.Expect{Row: spec.RowTokenExpired}}
 	return c, ""
 }
 
@@ -116,12 +113,12 @@ func (r *runner) secrets() []string {
 
 // redactFindings replaces every secret in what the findings carry (a
 // hostile server may echo a token in its answer) by $TOKEN.
-func (r *runner) redactFindings(fs []Finding) {
+func (r *runner) redactFindings(fs []contract.Finding) {
 	secrets := r.secrets()
 	str := func(s string) string {
 		for _, sec := range secrets {
 			if sec != "" {
-				s = strings.ReplaceAll(s, sec, TokenVar)
+				s = strings.ReplaceAll(s, sec, contract.TokenVar)
 			}
 		}
 		return s
@@ -133,7 +130,7 @@ func (r *runner) redactFindings(fs []Finding) {
 		for k := range f.Steps {
 			f.Steps[k].Answer = str(f.Steps[k].Answer)
 		}
-		for _, ex := range []*Exchange{f.Example, f.Repro} {
+		for _, ex := range []*contract.Exchange{f.Example, f.Repro} {
 			if ex == nil {
 				continue
 			}

@@ -1,4 +1,4 @@
-package contract
+package runner
 
 import (
 	"github.com/addons-contract/contract/contract/target"

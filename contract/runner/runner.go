@@ -1,4 +1,9 @@
-package contract
+// Package runner sends a suite (package suite) or given cases to a target
+// and judges every answer with the checks of package contract: pacing and
+// retrying, the plan model that predicts stateful answers, the gopter
+// state-machine sequences, grouping and shrinking findings, and the
+// evidence a PASS needs.
+package runner
 
 import (
 	"bytes"
@@ -14,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/addons-contract/contract/contract"
 	"github.com/addons-contract/contract/contract/target"
 
 	"github.com/addons-contract/contract/fixtures"
@@ -25,20 +31,6 @@ import (
 // ErrUnreachable is wrapped by the error of a run whose target did not
 // answer its first requests (refused, no such host, timeout).
 var ErrUnreachable = errors.New("target unreachable")
-
-// Answers the runner refuses to judge. Each is the Err of its exchange
-// (whose Status and Header are kept, its Body dropped) and a
-// no-server-error failure: the contract's answers are a few KB and a
-// handful of levels deep (a 201 is the account's PlanSet, some thirty
-// catalog places at most, spec/addons.yaml), so an answer past these limits
-// is a broken server. The limits are set by what judging costs:
-// encoding/json and libopenapi-validator each decode a body into a tree
-// many times its size. A run answered 63 KB every time took three times a
-// healthy run's time and 100 MB; answered 250 KB, fourteen times and 190 MB.
-var (
-	ErrAnswerTooLarge = fmt.Errorf("answer body over %d KiB: not judged", maxAnswerBytes>>10)
-	ErrAnswerTooDeep  = fmt.Errorf("answer body nested deeper than %d: not judged", maxJSONDepth)
-)
 
 // Defaults of a Config's zero fields.
 const (
@@ -57,10 +49,9 @@ const (
 
 // Limits of sending.
 const (
-	maxRetries429   = 5        // resends of one case answered 429; then it is unjudged
-	maxAnswerBytes  = 64 << 10 // answer bytes read per exchange (inflated, when the transport decompresses); more is ErrAnswerTooLarge
-	maxDialFailures = 10       // consecutive refused or unreachable requests that abort a run
-	maxTimeouts     = 3        // consecutive timed-out requests that abort a run
+	maxRetries429   = 5  // resends of one case answered 429; then it is unjudged
+	maxDialFailures = 10 // consecutive refused or unreachable requests that abort a run
+	maxTimeouts     = 3  // consecutive timed-out requests that abort a run
 )
 
 // Config configures a run. Zero fields take the documented defaults.
@@ -103,7 +94,7 @@ type Config struct {
 
 	// Shard is the part of the run this runner sends (Run only); the zero
 	// Shard is the whole run.
-	Shard Shard
+	Shard contract.Shard
 }
 
 // Generator is the payload generator of a run of c: the operation's
@@ -140,6 +131,22 @@ func count(n, def int) int {
 	return max(n, 0)
 }
 
+// settings are what the run's checks take from cfg.
+func (c Config) settings() contract.Settings {
+	return contract.Settings{Golden: c.Golden, GoldenMask: c.GoldenMask, UpdateGolden: c.UpdateGolden, MaxResponseTime: c.MaxResponseTime}
+}
+
+// model reports whether the run's check id judges the plan model
+// (contract.Traits.Model).
+func (r *runner) model(id string) bool {
+	for _, c := range r.checks {
+		if c.ID() == id {
+			return contract.TraitsOf(c).Model
+		}
+	}
+	return false
+}
+
 // withDefaults fills zero fields and checks the rest.
 func (c Config) withDefaults() (Config, error) {
 	if c.Op == nil {
@@ -149,7 +156,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("contract: no target")
 	}
 	def := func(v *int, d int) { *v = count(*v, d) }
-	if c.Shard != (Shard{}) && (c.Shard.N < 1 || c.Shard.K < 1 || c.Shard.K > c.Shard.N) {
+	if c.Shard != (contract.Shard{}) && (c.Shard.N < 1 || c.Shard.K < 1 || c.Shard.K > c.Shard.N) {
 		return c, fmt.Errorf("contract: shard %s: want 1 ≤ k ≤ n", c.Shard)
 	}
 	if c.UpdateGolden && !c.Shard.Whole() {
@@ -186,7 +193,7 @@ func (c Config) withDefaults() (Config, error) {
 // runner is one run in progress.
 type runner struct {
 	cfg    Config
-	checks []Check
+	checks []contract.Check
 	target target.Target
 	gen    *gen.Generator
 	thr    *target.Throttle
@@ -217,19 +224,19 @@ type runner struct {
 	pos       int // next record position of stateful steps
 	stateRuns int // stateful steps recorded
 	start     time.Time
-	stopped   string               // why sending stopped early on purpose (-fail-fast, -max-requests)
-	detected  map[string]Detection // per check, its first failure in time
-	groups    map[groupKey]*group  // failures by (check, row), grouped as records come in
-	alike     alikeRun             // the requests that failed the same way, latest last
+	stopped   string                        // why sending stopped early on purpose (-fail-fast, -max-requests)
+	detected  map[string]contract.Detection // per check, its first failure in time
+	groups    map[groupKey]*group           // failures by (check, row), grouped as records come in
+	alike     alikeRun                      // the requests that failed the same way, latest last
 }
 
 // record is one judged exchange. Once judged, a record keeps its answer's
 // body and header only while it is the example of a finding.
 type record struct {
 	pos       int // position in the run's case order, for deterministic reports
-	ex        *Exchange
+	ex        *contract.Exchange
 	applied   []string
-	fails     []Failure
+	fails     []contract.Failure
 	throttled bool     // a 429 the case did not ask for, judged only as an answer
 	unjudged  string   // why the case was not judged (its last answer was such a 429); "" when judged
 	row       string   // the error row the answer matched, for coverage ("" when none)
@@ -246,24 +253,21 @@ func newRunner(cfg Config) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	selected, err := SelectChecks(cfg.Checks, cfg.SkipChecks)
+	selected, err := contract.SelectChecks(cfg.Checks, cfg.SkipChecks)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
 	// A check with nothing to judge by does not run (nor show as run).
-	var checks []Check
+	var checks []contract.Check
 	var off []string // selected checks the spec's tables cannot support
 	for _, c := range selected {
-		if why := offLine(c, cfg.Op); why != "" {
+		if why := contract.OffLine(c, cfg.Op); why != "" {
 			off = append(off, why)
 			continue
 		}
-		if cc, ok := c.(configurable); ok {
-			if c = cc.configure(cfg); c == nil {
-				continue
-			}
+		if c = contract.Configure(c, cfg.settings()); c != nil {
+			checks = append(checks, c)
 		}
-		checks = append(checks, c)
 	}
 	if len(checks) == 0 {
 		return nil, fmt.Errorf("contract: no check left to run (golden needs a golden set, response-time a budget%s)", strings.Join(append([]string{""}, off...), "; "))
@@ -303,11 +307,11 @@ func newRunner(cfg Config) (*runner, error) {
 // Result.Aborted.
 //
 // A run holds on to little of what it sends: an answer is read up to
-// maxAnswerBytes, and its body is dropped once judged unless a finding
+// contract.MaxAnswerBytes, and its body is dropped once judged unless a finding
 // shows it. A target that fails maxSameFailures requests in a row the same
 // way, whatever they asked, aborts the run, and shrinking spends at most
 // maxResends requests and about as long as sending took.
-func Run(ctx context.Context, cfg Config, s *Suite) (*Result, error) {
+func Run(ctx context.Context, cfg Config, s *contract.Suite) (*contract.Result, error) {
 	r, err := newRunner(cfg)
 	if err != nil {
 		return nil, err
@@ -316,7 +320,7 @@ func Run(ctx context.Context, cfg Config, s *Suite) (*Result, error) {
 		return nil, fmt.Errorf("contract: operation %s has no request body schema to generate from", r.cfg.Op.ID)
 	}
 	r.leaveOut(s) // the whole suite's groups, before it is split
-	suite, foreign := s.Part(r.cfg.Shard)
+	suite, foreign := Part(s, r.cfg.Shard)
 	r.foreign = foreign
 	r.ledger = r.newLedger()
 	res, _, err := r.run(ctx, suite.Scenarios, suite.Cases, true)
@@ -329,7 +333,7 @@ func Run(ctx context.Context, cfg Config, s *Suite) (*Result, error) {
 // checks as Run. It is what replaying saved cases needs: the result and
 // every exchange, in the order of cases (nil where a case was not sent),
 // each with its answer. Errors are Run's.
-func Judge(ctx context.Context, cfg Config, cases []*Case) (*Result, []*Exchange, error) {
+func Judge(ctx context.Context, cfg Config, cases []*contract.Case) (*contract.Result, []*contract.Exchange, error) {
 	r, err := newRunner(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -340,21 +344,21 @@ func Judge(ctx context.Context, cfg Config, cases []*Case) (*Result, []*Exchange
 
 // run sends scenarios one by one, then cases concurrently, then (when
 // stateful) the gopter sequences, and builds the result.
-func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful bool) (*Result, []*Exchange, error) {
+func (r *runner) run(parent context.Context, scenarios, cases []*contract.Case, stateful bool) (*contract.Result, []*contract.Exchange, error) {
 	start := time.Now()
 	r.start = start
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	r.cancel = cancel
 
-	all := append(append([]*Case(nil), scenarios...), cases...)
+	all := append(append([]*contract.Case(nil), scenarios...), cases...)
 	send := r.sendable(all, stateful)
 	r.total.Store(int64(len(send)))
 	r.pos = len(all)
 	stopProgress := r.progress()
 	defer stopProgress()
 
-	p := &phase{all: all, exchanges: make([]*Exchange, len(all))}
+	p := &phase{all: all, exchanges: make([]*contract.Exchange, len(all))}
 	if len(send) > 0 {
 		if reason, err := r.probe(ctx, p, send[0]); err != nil {
 			return nil, nil, err
@@ -401,13 +405,13 @@ func (r *runner) run(parent context.Context, scenarios, cases []*Case, stateful 
 
 // phase is the cases of a run and the exchanges they got, by position.
 type phase struct {
-	all       []*Case
-	exchanges []*Exchange // nil where a case was not sent
+	all       []*contract.Case
+	exchanges []*contract.Exchange // nil where a case was not sent
 }
 
 // sendable returns the positions of the cases in all that this run sends,
 // counting the others as skipped with the reason.
-func (r *runner) sendable(all []*Case, stateful bool) []int {
+func (r *runner) sendable(all []*contract.Case, stateful bool) []int {
 	var send []int
 	for i, c := range all {
 		if c.Expect.LimitProbe && !r.cfg.Target.Embedded {
@@ -435,7 +439,7 @@ func (r *runner) probe(ctx context.Context, p *phase, i int) (string, error) {
 	}
 	p.exchanges[i] = rec.ex
 	if e := rec.ex.Err; e != nil && (target.IsDialError(e) || target.IsTimeout(e)) {
-		return fmt.Sprintf("%s did not answer: %v", r.target.Name, unwrapURLError(e)), nil
+		return fmt.Sprintf("%s did not answer: %v", r.target.Name, contract.Cause(e)), nil
 	}
 	return "", nil
 }
@@ -458,7 +462,7 @@ func (r *runner) execAt(ctx context.Context, p *phase, i int) error {
 // holds when each is sent does not depend on scheduling, even on a server
 // that wrongly accepts an invalid payload. Other cases are single jobs for
 // any worker; lanes come first.
-func jobsOf(all []*Case, send []int) [][]int {
+func jobsOf(all []*contract.Case, send []int) [][]int {
 	laneAccount := map[string]bool{}
 	for _, i := range send {
 		if all[i].Stateful {
@@ -551,7 +555,7 @@ func (r *runner) runStateful(ctx, parent context.Context) error {
 func (r *runner) ownSequences() int {
 	n := 0
 	for seq := 1; seq <= r.cfg.Sequences; seq++ {
-		if r.cfg.Shard.ownsSequence(seq) {
+		if ownsSequence(r.cfg.Shard, seq) {
 			n++
 		}
 	}
@@ -562,10 +566,8 @@ func (r *runner) ownSequences() int {
 // do it (the golden check rewriting the set with -update).
 func (r *runner) finishChecks() error {
 	for _, c := range r.checks {
-		if f, ok := c.(finisher); ok {
-			if err := f.finish(); err != nil {
-				return fmt.Errorf("contract: %w", err)
-			}
+		if err := contract.Finish(c); err != nil {
+			return fmt.Errorf("contract: %w", err)
 		}
 	}
 	return nil
@@ -590,7 +592,7 @@ func (r *runner) stopReason(parent context.Context) string {
 // exec sends one case, judges it and records it. It returns nil (and
 // counts the case as skipped) when the case was not sent. Errors are
 // programming or configuration errors (an unknown account role).
-func (r *runner) exec(ctx context.Context, t target.Target, c *Case, pos int) (*record, error) {
+func (r *runner) exec(ctx context.Context, t target.Target, c *contract.Case, pos int) (*record, error) {
 	defer r.done.Add(1)
 	if c.Stateful {
 		c.Expect = r.ledger.predict(c.Req.Account, c.Adds)
@@ -630,46 +632,40 @@ func (r *runner) exec(ctx context.Context, t target.Target, c *Case, pos int) (*
 // not ask for is judged only as an answer (Traits.AnswerAlone): the target did
 // not answer the case, so nothing it expected is passed or failed. When
 // it is the case's last answer, the case is unjudged.
-func (r *runner) judge(ex *Exchange, pos int) *record {
+func (r *runner) judge(ex *contract.Exchange, pos int) *record {
 	rec := &record{pos: pos, ex: ex}
-	if refused(ex.Err) {
-		rec.applied, rec.fails = r.applyWith(func(t Traits) bool { return t.Unread }, r.judgement(ex))
+	if contract.Refused(ex.Err) {
+		rec.applied, rec.fails = r.applyWith(func(t contract.Traits) bool { return t.Unread }, r.judgement(ex))
 		return rec
 	}
 	j := r.judgement(ex)
 	if ex.Status == http.StatusTooManyRequests && ex.Case.Expect.Row != spec.RowRateLimited && !ex.Case.Expect.LimitProbe {
-		rec.applied, rec.fails = r.applyWith(func(t Traits) bool { return t.AnswerAlone }, j)
+		rec.applied, rec.fails = r.applyWith(func(t contract.Traits) bool { return t.AnswerAlone }, j)
 		rec.throttled = true
-		rec.seen(r.cfg.Op, j.answer())
+		rec.seen(r.cfg.Op, j.Answer())
 		rec.unjudged = fmt.Sprintf("still 429 after %d tries", ex.Retries+1)
 		return rec
 	}
-	rec.applied, rec.fails = applyChecks(r.checks, j)
-	rec.seen(r.cfg.Op, j.answer())
+	rec.applied, rec.fails = contract.Apply(r.checks, j)
+	rec.seen(r.cfg.Op, j.Answer())
 	return rec
-}
-
-// refused reports whether err is that of an answer the runner would not
-// read whole or decode.
-func refused(err error) bool {
-	return errors.Is(err, ErrAnswerTooLarge) || errors.Is(err, ErrAnswerTooDeep)
 }
 
 // seen notes what the answer shows for coverage, so that the body need not
 // be kept: the error row it matched, and the added codes a 201 showed at
 // their catalog places.
-func (rec *record) seen(op *spec.Operation, a answer) {
-	if !rec.ex.answered() {
+func (rec *record) seen(op *spec.Operation, a contract.Answer) {
+	if !rec.ex.Answered() {
 		return
 	}
-	rec.row = rowOf(op, a)
-	if a.status != http.StatusCreated {
+	rec.row = a.Row(op)
+	if a.Status() != http.StatusCreated {
 		return
 	}
 	rec.created = true
 	for _, add := range rec.ex.Case.Adds {
 		if p, ok := op.Plan(add.Code); ok {
-			if _, found, _ := lookPlace(a.body, p, add); found {
+			if a.Shows(p, add.Code) {
 				rec.shown = append(rec.shown, add.Code)
 			}
 		}
@@ -678,30 +674,30 @@ func (rec *record) seen(op *spec.Operation, a answer) {
 
 // answeredCase reports whether the target answered the case itself (not
 // with a dropped connection or a 429 it did not ask for).
-func (rec *record) answeredCase() bool { return rec.ex.answered() && !rec.throttled }
+func (rec *record) answeredCase() bool { return rec.ex.Answered() && !rec.throttled }
 
-func (r *runner) judgement(ex *Exchange) *Judgement {
+func (r *runner) judgement(ex *contract.Exchange) *contract.Judgement {
 	id, _ := r.accountID(ex.Case.Req.Account)
-	return &Judgement{
+	return &contract.Judgement{
 		Op: r.cfg.Op, Validator: r.cfg.Validator, Fixtures: r.cfg.Fixtures, Case: ex.Case, Exchange: ex, Foreign: r.foreign,
 		AccountID: id, Embedded: r.cfg.Target.Embedded,
 	}
 }
 
 // applyWith applies the run's checks whose traits pass keep to j.
-func (r *runner) applyWith(keep func(Traits) bool, j *Judgement) ([]string, []Failure) {
-	var checks []Check
+func (r *runner) applyWith(keep func(contract.Traits) bool, j *contract.Judgement) ([]string, []contract.Failure) {
+	var checks []contract.Check
 	for _, c := range r.checks {
-		if keep(TraitsOf(c)) {
+		if keep(contract.TraitsOf(c)) {
 			checks = append(checks, c)
 		}
 	}
-	return applyChecks(checks, j)
+	return contract.Apply(checks, j)
 }
 
 // answer parses the record's response; it is called before add, which may
 // drop the body.
-func (rec *record) answer() answer { return parseAnswer(rec.ex) }
+func (rec *record) answer() contract.Answer { return contract.ParseAnswer(rec.ex) }
 
 // add keeps a judged record: its failures join their groups, its answer
 // is dropped unless it is a group's example, and a target failing request
@@ -787,20 +783,20 @@ func (r *runner) accountID(role string) (string, error) {
 	}
 	a := r.cfg.Fixtures.Accounts
 	switch role {
-	case AccountPaid:
+	case contract.AccountPaid:
 		return a.Paid, nil
-	case AccountFree:
+	case contract.AccountFree:
 		return a.Free, nil
-	case AccountSelfPay:
+	case contract.AccountSelfPay:
 		return a.SelfPay, nil
-	case AccountRoomsBase:
+	case contract.AccountRoomsBase:
 		return a.RoomsBase, nil
-	case AccountHasAddon:
+	case contract.AccountHasAddon:
 		return a.HasAddon, nil
-	case AccountMissing:
+	case contract.AccountMissing:
 		return a.Missing, nil
 	}
-	if n, ok := MorePaidIndex(role); ok && n < len(a.MorePaid) {
+	if n, ok := contract.MorePaidIndex(role); ok && n < len(a.MorePaid) {
 		return a.MorePaid[n], nil
 	}
 	return "", fmt.Errorf("contract: unknown account role %q (want paid, free, self_pay, rooms_base, has_addon, missing, or =id)", role)
@@ -817,22 +813,17 @@ func (r *runner) fixtureAccount(id string) bool {
 	return false
 }
 
-// isTokenRole reports whether s names a fixture token.
-func isTokenRole(s string) bool {
-	return s == TokenMaster || s == TokenVolumeLicense || s == TokenUnknownUser
-}
-
 // token resolves a token role to its value; any other string is itself.
 func (r *runner) token(role string) string {
 	t := r.cfg.Fixtures.Tokens
 	switch role {
-	case TokenMaster:
+	case contract.TokenMaster:
 		return t.Master
-	case TokenVolumeLicense:
+	case contract.TokenVolumeLicense:
 		return t.VolumeLicense
-	case TokenUnknownUser:
+	case contract.TokenUnknownUser:
 		return t.UnknownUser
-	case TokenNone:
+	case contract.TokenNone:
 		return ""
 	}
 	return role
@@ -842,7 +833,7 @@ func (r *runner) token(role string) string {
 func (r *runner) redact(s string) string {
 	for _, sec := range r.cfg.Fixtures.Secrets() {
 		if sec != "" {
-			s = strings.ReplaceAll(s, sec, TokenVar)
+			s = strings.ReplaceAll(s, sec, contract.TokenVar)
 		}
 	}
 	return s
@@ -864,7 +855,7 @@ func (r *runner) takeRequest() bool {
 // case that expects the rate_limited row is never resent. It returns
 // (nil, nil) when ctx is done before the first attempt and errBudget when
 // no request may be sent.
-func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange, error) {
+func (r *runner) send(ctx context.Context, t target.Target, c *contract.Case) (*contract.Exchange, error) {
 	method, u, header, err := r.request(t, c)
 	if err != nil {
 		return nil, err
@@ -876,8 +867,8 @@ func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange,
 	shown := r.authorize(c, header, tok)
 	refreshes := 0
 
-	var last *Exchange
-	var throttled []*Exchange
+	var last *contract.Exchange
+	var throttled []*contract.Exchange
 	defer func() {
 		if last != nil {
 			last.Throttled = throttled // the 429s resent before it; never last itself
@@ -899,7 +890,7 @@ func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange,
 		if last != nil && (len(throttled) == 0 || throttled[len(throttled)-1] != last) {
 			throttled = append(throttled, last) // a 429, about to be resent
 		}
-		if attempt > 0 && r.cfg.Credentials != nil && c.Req.Token != TokenExpiredMaster {
+		if attempt > 0 && r.cfg.Credentials != nil && c.Req.Token != contract.TokenExpiredMaster {
 			// A pause for a 429 may outlast a short-lived token: take the
 			// current one for each resend.
 			if fresh, err := r.tokenFor(ctx, c.Req.Token); err == nil && fresh != tok {
@@ -908,7 +899,7 @@ func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange,
 		}
 		ex := r.roundTrip(ctx, t, c, method, u, header, shown)
 		ex.Retries = attempt
-		if refreshes < maxRefreshes && tok != "" && c.Req.Token != TokenExpiredMaster && r.cfg.Credentials != nil && r.isExpiredAnswer(ex) {
+		if refreshes < maxRefreshes && tok != "" && c.Req.Token != contract.TokenExpiredMaster && r.cfg.Credentials != nil && r.isExpiredAnswer(ex) {
 			// The token expired in flight: fetch a new one and resend. The
 			// target did not judge this request, so neither does the run.
 			refreshes++
@@ -946,7 +937,7 @@ func (r *runner) send(ctx context.Context, t target.Target, c *Case) (*Exchange,
 // request is the method, URL and headers (without Authorization) of c on t.
 // A case may address only fixture accounts of a real server: its other
 // accounts are not ours to touch.
-func (r *runner) request(t target.Target, c *Case) (method, u string, header http.Header, err error) {
+func (r *runner) request(t target.Target, c *contract.Case) (method, u string, header http.Header, err error) {
 	method = c.Req.Method
 	if method == "" {
 		method = r.cfg.Op.Method
@@ -973,7 +964,7 @@ func (r *runner) request(t target.Target, c *Case) (method, u string, header htt
 // noteTransport counts requests in a row that got no answer: a server that
 // hangs would otherwise cost every remaining case its full timeout, so a
 // few timeouts (or more refused connections) in a row end the run.
-func (r *runner) noteTransport(t target.Target, ex *Exchange) {
+func (r *runner) noteTransport(t target.Target, ex *contract.Exchange) {
 	switch {
 	case ex.Err == nil:
 		r.dialFail.Store(0)
@@ -984,14 +975,14 @@ func (r *runner) noteTransport(t target.Target, ex *Exchange) {
 		}
 	case target.IsDialError(ex.Err):
 		if r.dialFail.Add(1) >= maxDialFailures {
-			r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, unwrapURLError(ex.Err)))
+			r.abort(fmt.Sprintf("%s stopped answering: %v", t.Name, contract.Cause(ex.Err)))
 		}
 	}
 }
 
 // authorize sets header's Authorization for c with tok and returns the
 // headers as shown in reports: every token replaced by $TOKEN.
-func (r *runner) authorize(c *Case, header http.Header, tok string) http.Header {
+func (r *runner) authorize(c *contract.Case, header http.Header, tok string) http.Header {
 	header.Del("Authorization")
 	switch {
 	case c.Req.Auth != "":
@@ -1003,7 +994,7 @@ func (r *runner) authorize(c *Case, header http.Header, tok string) http.Header 
 	for k, vs := range header {
 		for _, v := range vs {
 			if tok != "" {
-				v = strings.ReplaceAll(v, tok, TokenVar)
+				v = strings.ReplaceAll(v, tok, contract.TokenVar)
 			}
 			shown.Add(k, r.redact(v))
 		}
@@ -1012,10 +1003,10 @@ func (r *runner) authorize(c *Case, header http.Header, tok string) http.Header 
 }
 
 // roundTrip makes one HTTP request of c and records it. An answer over
-// maxAnswerBytes, or nested deeper than maxJSONDepth, is recorded without
-// its body, refused (ErrAnswerTooLarge, ErrAnswerTooDeep).
-func (r *runner) roundTrip(ctx context.Context, t target.Target, c *Case, method, u string, header, shown http.Header) *Exchange {
-	ex := &Exchange{Case: c, Method: method, URL: u, ReqHeader: shown}
+// contract.MaxAnswerBytes, or nested deeper than maxJSONDepth, is recorded without
+// its body, refused (contract.ErrAnswerTooLarge, contract.ErrAnswerTooDeep).
+func (r *runner) roundTrip(ctx context.Context, t target.Target, c *contract.Case, method, u string, header, shown http.Header) *contract.Exchange {
+	ex := &contract.Exchange{Case: c, Method: method, URL: u, ReqHeader: shown}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(c.Req.Body))
@@ -1031,42 +1022,32 @@ func (r *runner) roundTrip(ctx context.Context, t target.Target, c *Case, method
 		ex.Err = err
 		return ex
 	}
-	// At most maxAnswerBytes are read, then the body is closed, which
+	// At most contract.MaxAnswerBytes are read, then the body is closed, which
 	// closes the connection of a body not read to its end: a server that
 	// streams gigabytes is cut off, never drained. resp.Body is the
 	// inflating reader when the transport decompresses (see Remote), so
 	// the cap counts inflated bytes.
 	var body []byte
-	if resp.ContentLength > maxAnswerBytes {
-		err = ErrAnswerTooLarge
-	} else if body, err = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1)); err == nil && len(body) > maxAnswerBytes {
-		body, err = nil, ErrAnswerTooLarge
+	if resp.ContentLength > contract.MaxAnswerBytes {
+		err = contract.ErrAnswerTooLarge
+	} else if body, err = io.ReadAll(io.LimitReader(resp.Body, contract.MaxAnswerBytes+1)); err == nil && len(body) > contract.MaxAnswerBytes {
+		body, err = nil, contract.ErrAnswerTooLarge
 	}
 	resp.Body.Close()
 	ex.Elapsed = time.Since(start)
 	ex.Status, ex.Header = resp.StatusCode, resp.Header
 	switch {
-	case errors.Is(err, ErrAnswerTooLarge):
+	case errors.Is(err, contract.ErrAnswerTooLarge):
 		ex.Err = err
 	case err != nil:
 		ex.Err = fmt.Errorf("reading the answer: %w", err)
 		ex.Status = 0
-	case jsonTooDeep(body, maxJSONDepth):
-		ex.Err = ErrAnswerTooDeep
+	case contract.TooDeep(body):
+		ex.Err = contract.ErrAnswerTooDeep
 	default:
 		ex.Body = body
 	}
 	return ex
-}
-
-// unwrapURLError drops net/http's "Post \"url\":" prefix, which repeats
-// what the message around it says.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 // progress keeps a progress line on cfg.Progress until the returned stop is
@@ -1102,13 +1083,13 @@ func (r *runner) progress() (stop func()) {
 }
 
 // result builds the run's Result from its records.
-func (r *runner) result(ctx context.Context, start time.Time, built int) *Result {
+func (r *runner) result(ctx context.Context, start time.Time, built int) *contract.Result {
 	r.mu.Lock()
 	recs := append([]*record(nil), r.records...)
 	r.mu.Unlock()
 	sort.Slice(recs, func(i, j int) bool { return recs[i].pos < recs[j].pos })
 
-	res := &Result{
+	res := &contract.Result{
 		Target:    r.target.Name,
 		Operation: r.cfg.Op.Method + " " + r.cfg.Op.Path,
 		Seed:      r.cfg.Seed,
@@ -1119,9 +1100,9 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	for _, c := range r.checks {
 		res.Checks = append(res.Checks, c.ID())
 	}
-	stats := map[string]*CheckStat{}
+	stats := map[string]*contract.CheckStat{}
 	for _, id := range res.Checks {
-		stats[id] = &CheckStat{Check: id}
+		stats[id] = &contract.CheckStat{Check: id}
 	}
 	for _, rec := range recs {
 		failed := map[string]bool{}
@@ -1150,7 +1131,7 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	}
 	sort.Strings(reasons)
 	for _, k := range reasons {
-		res.Skipped = append(res.Skipped, Skip{Reason: k, Count: r.skipped[k]})
+		res.Skipped = append(res.Skipped, contract.Skip{Reason: k, Count: r.skipped[k]})
 	}
 	res.Aborted = r.aborted
 	res.Detected = r.detections()
@@ -1161,4 +1142,36 @@ func (r *runner) result(ctx context.Context, start time.Time, built int) *Result
 	res.Spec = r.cfg.Op.Revision
 	res.Duration = time.Since(start)
 	return res
+}
+
+// sequenceNeeds are the tables the stateful sequences are made of: their
+// adds are catalog codes, and the plan model that judges them refuses a
+// held code with the matrix's already_has row.
+var sequenceNeeds = []string{spec.TableErrors, spec.TableCatalog}
+
+// leaveOut counts the scenario groups s left out for want of a spec table
+// as skipped, and leaves out the stateful sequences likewise.
+func (r *runner) leaveOut(s *contract.Suite) {
+	if r.cfg.Shard.K <= 1 { // the first shard's: merged reports add skips up
+		for _, l := range s.Left {
+			r.skipN(l.Reason, l.Count)
+		}
+	}
+	lack := r.cfg.Op.Lacks(sequenceNeeds...)
+	if len(lack) == 0 || r.cfg.Sequences == 0 {
+		return
+	}
+	r.skipN(contract.LeftOut("stateful sequences", lack, 0).Reason, r.ownSequences())
+	r.cfg.Sequences = 0
+}
+
+// undecided is what keeps a run from its verdict besides what it did not
+// observe (evidence): the checks off for want of a spec table, and the
+// answers a check left unjudged (doubter).
+func (r *runner) undecided() []string {
+	out := append([]string(nil), r.off...)
+	for _, c := range r.checks {
+		out = append(out, contract.Doubts(c)...)
+	}
+	return out
 }
