@@ -3,6 +3,8 @@
 # the rest run plain, so the generators' self-check covers thousands of
 # cases in seconds. go vet has compiled the plain dependencies already, so
 # the heavy modules (libopenapi, the validator) compile once per mode.
+# -parallel 4: the CLI's staging and OAuth tests mostly wait (on a rate
+# limit, on tokens expiring), so four of them share the two cores.
 GO         ?= go
 FUZZTIME   ?= 30s
 PKGS       := ./...
@@ -12,7 +14,7 @@ PLAIN_PKGS := ./fixtures/... ./fuzz/... ./gen/... ./golden/... ./internal/atomic
 .PHONY: test fmt-check vet run bench bench-compare fuzz lint detect
 
 test: fmt-check vet
-	$(GO) test -race -timeout 8m $(RACE_PKGS)
+	$(GO) test -race -parallel 4 -timeout 8m $(RACE_PKGS)
 	$(GO) test -timeout 8m $(PLAIN_PKGS)
 	$(GO) test -timeout 8m -run '$(MATRIX)' ./contract/runner
 

@@ -90,9 +90,7 @@ func newOAuthStaging(t *testing.T, ttl time.Duration, lie bool, wrap ...func(htt
 	require.NoError(t, os.WriteFile(s.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw}), 0o644))
 	s.fxFile = filepath.Join(dir, "staging.json")
 	require.NoError(t, os.WriteFile(s.fxFile, oauthFixturesJSON(fx, s.srv.URL+mock.DefaultTokenPath, clients), 0o644))
-	t.Setenv(envMasterSecret, defaultMasterSecret)
-	t.Setenv(envVolumeSecret, defaultVolumeSecret)
-	return s
+	return s // the secrets are in the environment (TestMain)
 }
 
 // issued returns the access tokens handed out so far.
@@ -130,6 +128,7 @@ func runStaging(t *testing.T, s *oauthStaging, extra ...string) (int, string, st
 // token_expired row, and the run passes. No client secret and no fetched
 // token appears in any output, report or corpus entry.
 func TestOAuthOverTLSPasses(t *testing.T) {
+	t.Parallel() // it waits for tokens to expire, not for the CPU
 	s := newOAuthStaging(t, 2*time.Second, false)
 	code, out, all := runStaging(t, s, "-rate", "100")
 	require.Equal(t, exitPass, code, out)
@@ -150,6 +149,7 @@ func TestOAuthOverTLSPasses(t *testing.T) {
 // is expired." in flight, fetches a new token once and resends; those
 // exchanges are not judged, and the run passes.
 func TestOAuthExpiryMidRunIsRefetched(t *testing.T) {
+	t.Parallel() // it waits for tokens to expire, not for the CPU
 	s := newOAuthStaging(t, time.Second, true)
 	code, out, all := runStaging(t, s, "-rate", "100")
 	require.Equal(t, exitPass, code, out)
@@ -175,6 +175,7 @@ func TestOAuthBadSecretIsExit3(t *testing.T) {
 // An unset env: variable is exit 2, naming the variable.
 func TestOAuthUnsetSecretIsExit2(t *testing.T) {
 	s := newOAuthStaging(t, time.Hour, false)
+	t.Setenv(envMasterSecret, "") // restored after the test
 	os.Unsetenv(envMasterSecret)
 	code, out, _ := runStaging(t, s)
 	require.Equal(t, exitUsage, code, out)
@@ -186,14 +187,13 @@ func TestOAuthUnsetSecretIsExit2(t *testing.T) {
 // TLS writes its fixtures, and `contract run` against it with those
 // fixtures and -ca-file passes, its tokens expiring during the run.
 func TestMockCommandAndRunOverTLS(t *testing.T) {
+	t.Parallel() // it waits for tokens to expire, not for the CPU
 	certFile, keyFile, _ := selfSignedPair(t)
 	fxFile := filepath.Join(t.TempDir(), "staging.json")
 	banner, stop := startMock(t, "-oauth", "-token-ttl", "2s", "-tls-cert", certFile, "-tls-key", keyFile, "-write-fixtures", fxFile)
 	defer stop()
 	base, ok := strings.CutPrefix(banner[0], "mock listening on ")
 	require.True(t, ok, "first line %q", banner[0])
-	t.Setenv(envMasterSecret, defaultMasterSecret)
-	t.Setenv(envVolumeSecret, defaultVolumeSecret)
 	code, stdout, stderr := runCLI(t, "run", "-target", base, "-fixtures", fxFile, "-ca-file", certFile, "-allow-writes",
 		"-seed", "3", "-valid", "20", "-invalid", "40", "-sequences", "2", "-rate", "100")
 	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)

@@ -89,6 +89,7 @@ func (s *stagingLike) overLimit(auth string) bool {
 // out, tokens expire every few seconds and are refetched, and no secret or
 // token shows in anything the run writes.
 func TestStagingLikeCorrectServerPasses(t *testing.T) {
+	t.Parallel() // it waits on the server's rate limit, not on the CPU
 	like := &stagingLike{perSec: 40, latency: 2 * time.Millisecond, windows: map[string]*window{}}
 	s := newOAuthStaging(t, 3*time.Second, false, func(h http.Handler) http.Handler { like.next = h; return like })
 
