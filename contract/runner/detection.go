@@ -33,10 +33,14 @@ func (r *runner) detections() []contract.Detection {
 // stop ends sending without aborting the run: -fail-fast at the first
 // finding, or -max-requests spent. Cases not yet sent are skipped with the
 // first reason given; the result is judged as usual.
-func (r *runner) stop(reason string) {
+func (r *runner) stop(reason string) { r.halt(&r.stopped, reason) }
+
+// halt keeps reason in *first unless a reason is there already, and
+// cancels the sending.
+func (r *runner) halt(first *string, reason string) {
 	r.mu.Lock()
-	if r.stopped == "" {
-		r.stopped = reason
+	if *first == "" {
+		*first = reason
 	}
 	r.mu.Unlock()
 	if r.cancel != nil {

@@ -11,21 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testOp is the embedded spec's addons operation.
-func testOp(t *testing.T) *spec.Operation {
-	t.Helper()
-	doc, err := spec.Default()
-	require.NoError(t, err)
-	op, err := doc.Operation(spec.AddonsOperationID)
-	require.NoError(t, err)
-	return op
-}
-
 // The plan model predicts from the fixtures and from answers only: unknown
 // holdings accept both answers, a seen 201 or "already has" makes the next
 // add of that code an "already has" judged by the state model.
 func TestLedgerPredictsAndLearns(t *testing.T) {
-	op := testOp(t)
+	doc, err := spec.Default()
+	require.NoError(t, err)
+	op, err := doc.Operation(spec.AddonsOperationID)
+	require.NoError(t, err)
 	fx := fixtures.Default()
 	created := answerOf(201, "")
 	alreadyHas := func(code string) contract.Answer {

@@ -765,16 +765,7 @@ func (r *runner) skipN(reason string, n int) {
 
 // abort stops the run: the reason is kept (the first one wins) and every
 // case not yet sent is skipped.
-func (r *runner) abort(reason string) {
-	r.mu.Lock()
-	if r.aborted == "" {
-		r.aborted = reason
-	}
-	r.mu.Unlock()
-	if r.cancel != nil {
-		r.cancel()
-	}
-}
+func (r *runner) abort(reason string) { r.halt(&r.aborted, reason) }
 
 // accountID resolves an account role (or a "=literal" id) to the id sent.
 func (r *runner) accountID(role string) (string, error) {
