@@ -5,9 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
-	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/internal/words"
 
 	"github.com/addons-contract/contract/fixtures"
@@ -135,6 +133,11 @@ type Traits struct {
 	// such as the vendor's own document, the check is off: it does not run,
 	// and a run that selected it is INCONCLUSIVE (docs/SPEC-CHANGES.md).
 	Needs []string
+	// Idle: the check is without the settings it judges by (the golden
+	// check without a set, response-time without a budget), as it stands
+	// in the registry; a run leaves it out. Its constructor (Golden,
+	// ResponseTime) builds it with them.
+	Idle bool
 }
 
 // TraitsOf returns the traits c declares.
@@ -164,26 +167,18 @@ type doubter interface {
 	doubts() []string
 }
 
-// configurable is a check with settings taken from a run's; it returns
-// the configured check, or nil when they leave it nothing to judge (no
-// golden set, no response-time budget).
-type configurable interface {
-	configure(s Settings) Check
+// keeper is a check that keeps what it sees during a run (the golden
+// check's recording and stale files); fresh is the same check with an
+// empty record.
+type keeper interface {
+	fresh() Check
 }
 
-// Settings are what the checks that take settings take from a run.
-type Settings struct {
-	Golden          *golden.Set   // the golden set scenarios are compared with; nil = golden not judged
-	GoldenMask      []string      // JSON paths of volatile fields masked in golden bodies
-	UpdateGolden    bool          // record the answers and rewrite the golden files instead of comparing
-	MaxResponseTime time.Duration // the response-time budget; 0 = none
-}
-
-// Configure is c as a run with settings s applies it: built with its
-// settings, or nil when s leaves it nothing to judge.
-func Configure(c Check, s Settings) Check {
-	if cc, ok := c.(configurable); ok {
-		return cc.configure(s)
+// ForRun is c as one run applies it: a check that keeps what it sees gets
+// an empty record, so one value built with its settings serves many runs.
+func ForRun(c Check) Check {
+	if k, ok := c.(keeper); ok {
+		return k.fresh()
 	}
 	return c
 }

@@ -39,6 +39,7 @@ type recording struct {
 var (
 	_ Check   = goldenMatch{}
 	_ doubter = goldenMatch{}
+	_ keeper  = goldenMatch{}
 )
 
 // Golden is the golden check comparing scenarios with set, masking the
@@ -48,16 +49,11 @@ func Golden(set *golden.Set, mask []string, update bool) Check {
 	return goldenMatch{set: set, mask: mask, update: update, rec: &recording{entries: map[string]golden.Entry{}}}
 }
 
-func (goldenMatch) ID() string     { return CheckGolden }
-func (goldenMatch) Traits() Traits { return Traits{NoShrink: true} }
+func (goldenMatch) ID() string       { return CheckGolden }
+func (c goldenMatch) fresh() Check   { return Golden(c.set, c.mask, c.update) }
+func (c goldenMatch) Traits() Traits { return Traits{NoShrink: true, Idle: c.set == nil} }
 func (goldenMatch) Doc() string {
 	return "deterministic scenarios match their golden files (status, content type, normalized body)"
-}
-func (goldenMatch) configure(s Settings) Check {
-	if s.Golden == nil {
-		return nil
-	}
-	return Golden(s.Golden, s.GoldenMask, s.UpdateGolden)
 }
 func (c goldenMatch) Applies(j *Judgement) bool {
 	// Against a real server a scenario that writes meets whatever earlier

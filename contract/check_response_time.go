@@ -17,16 +17,12 @@ var _ Check = responseTime{}
 // or less leaves it nothing to judge.
 func ResponseTime(budget time.Duration) Check { return responseTime{budget: budget} }
 
-func (responseTime) ID() string     { return CheckResponseTime }
-func (responseTime) Traits() Traits { return Traits{AnswerAlone: true, Open: true, NoShrink: true} }
+func (responseTime) ID() string { return CheckResponseTime }
+func (c responseTime) Traits() Traits {
+	return Traits{AnswerAlone: true, Open: true, NoShrink: true, Idle: c.budget <= 0}
+}
 func (responseTime) Doc() string {
 	return "every answer arrives within -max-response-time"
-}
-func (responseTime) configure(s Settings) Check {
-	if s.MaxResponseTime <= 0 {
-		return nil
-	}
-	return ResponseTime(s.MaxResponseTime)
 }
 func (c responseTime) Applies(j *Judgement) bool {
 	return j.answered() && c.budget > 0

@@ -118,16 +118,17 @@ func loadEntries(s *sendSetup, paths []string) (*gen.Generator, []*corpus.Entry,
 	return g, entries, nil
 }
 
-// config is the replay's runner.Config: 0 for -max-response-time is
-// Config's "none", -1.
+// config is the replay's runner.Config: 0 for -max-response-time is no
+// budget.
 func (o *replayFlags) config(s *sendSetup, gs *golden.Set) runner.Config {
 	cfg := runner.Config{
 		Op: s.op, Validator: s.val, Fixtures: s.fx, Target: s.target, Credentials: credentialsOf(s.creds),
-		Workers: o.workers, Rate: o.rate, Timeout: o.timeout, MaxResponseTime: o.maxRT, MaxShrinks: o.maxShrinks,
-		AllowWrites: o.allowWrites, Checks: o.checks, SkipChecks: o.skipChecks, Golden: gs, Shard: o.shard,
+		Workers: o.workers, Rate: o.rate, Timeout: o.timeout, MaxShrinks: o.maxShrinks,
+		AllowWrites: o.allowWrites, Checks: o.checks, SkipChecks: o.skipChecks, Shard: o.shard,
+		With: []contract.Check{contract.ResponseTime(o.maxRT)},
 	}
-	if o.maxRT == 0 {
-		cfg.MaxResponseTime = -1
+	if gs != nil {
+		cfg.With = append(cfg.With, contract.Golden(gs, nil, false))
 	}
 	return cfg
 }

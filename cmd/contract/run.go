@@ -161,15 +161,19 @@ func (o *runFlags) resolve(fs *flag.FlagSet) error {
 func (o *runFlags) config(e *env, s *sendSetup, gs *golden.Set) runner.Config {
 	cfg := runner.DefaultConfig(s.op, s.val, s.fx, s.target, o.seed)
 	cfg.Valid, cfg.Invalid, cfg.Sequences = noneIfZero(o.nValid), noneIfZero(o.nInvalid), noneIfZero(o.nSeq)
-	cfg.Workers, cfg.Rate, cfg.Timeout, cfg.MaxResponseTime, cfg.MaxRequests = o.workers, o.rate, o.timeout, o.maxRT, o.maxReq
+	cfg.Workers, cfg.Rate, cfg.Timeout, cfg.MaxRequests = o.workers, o.rate, o.timeout, o.maxReq
 	cfg.AllowWrites, cfg.Checks, cfg.SkipChecks, cfg.FailFast = o.allowWrites, o.checks, o.skipChecks, o.failFast
-	cfg.Golden, cfg.UpdateGolden = gs, o.update
+	budget := runner.Budget(s.target)
+	if o.given["max-response-time"] {
+		budget = o.maxRT // 0 or less: none
+	}
+	cfg.With = []contract.Check{contract.ResponseTime(budget)}
+	if gs != nil {
+		cfg.With = append(cfg.With, contract.Golden(gs, nil, o.update))
+	}
 	cfg.RatePatience, cfg.RequireEvidence = o.patience, o.requireCov
 	cfg.Credentials = credentialsOf(s.creds)
 	cfg.Shard = o.shard
-	if o.given["max-response-time"] && o.maxRT <= 0 {
-		cfg.MaxResponseTime = -1
-	}
 	if e.terminal {
 		cfg.Progress = e.stdout
 	}

@@ -176,7 +176,7 @@ func sendBoth(ctx context.Context, cfg Config, cases []*contract.Case) ([2][]*co
 			jc := runner.Config{
 				Op: cfg.Op, Validator: cfg.Validator, Fixtures: s.Fixtures, Credentials: s.Credentials, Target: s.Target, Seed: cfg.Seed,
 				Workers: cfg.Workers, Rate: cfg.Rate, Timeout: cfg.Timeout, MaxRequests: cfg.MaxRequests,
-				AllowWrites: true, Checks: []string{contract.CheckNoServerError}, MaxResponseTime: -1,
+				AllowWrites: true, Checks: []string{contract.CheckNoServerError},
 			}
 			results[i], exchanges[i], errs[i] = runner.Judge(ctx, jc, own)
 		}()

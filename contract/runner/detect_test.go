@@ -171,7 +171,7 @@ func TestFiveRunsOneSeedOneResult(t *testing.T) {
 				dir := t.TempDir()
 				set := golden.Open(dir)
 				cfg := defaultRun(t, fault, 42)
-				cfg.Golden, cfg.UpdateGolden = &set, true
+				cfg.With = append(cfg.With, contract.Golden(&set, nil, true))
 				res := run(t, cfg)
 				if fault == "" {
 					require.Empty(t, res.Findings, findingLines(res))

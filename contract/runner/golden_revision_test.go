@@ -14,7 +14,7 @@ func scenariosOnly(t *testing.T, fault string, set *golden.Set, update bool) *co
 	cfg := smallConfig(t, mockTarget(t, fault, 0))
 	cfg.Valid, cfg.Invalid, cfg.Sequences = -1, -1, -1
 	cfg.Checks = []string{contract.CheckGolden}
-	cfg.Golden, cfg.UpdateGolden = set, update
+	cfg.With = append(cfg.With, contract.Golden(set, nil, update))
 	return run(t, cfg)
 }
 
@@ -78,4 +78,33 @@ func TestGoldenFilesKnowTheirSpecRevision(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A check's settings travel in its value: runner.Config.With puts the
+// built value in place of the registered one, a check without its settings
+// (Traits.Idle) is left out, and one golden value serves many runs, each
+// starting with an empty record (what one run found stale is not carried
+// into the next).
+func TestChecksTakeTheirSettingsFromWith(t *testing.T) {
+	_, op, _ := addons(t)
+	cfg := smallConfig(t, mockTarget(t, "golden-drift", 0))
+	cfg.Valid, cfg.Invalid, cfg.Sequences = -1, -1, -1
+	res := run(t, cfg)
+	require.NotContains(t, res.Checks, contract.CheckGolden, "no golden set, no golden check")
+	require.Contains(t, res.Checks, contract.CheckResponseTime)
+
+	cfg.With = []contract.Check{contract.ResponseTime(0)}
+	res = run(t, cfg)
+	require.NotContains(t, res.Checks, contract.CheckResponseTime, "no budget, no response-time check")
+
+	set := golden.Open(t.TempDir())
+	scenariosOnly(t, "", &set, true)
+	restamp(t, set, "0123456789ab")
+	cfg.With = []contract.Check{contract.Golden(&set, nil, false)}
+	first := run(t, cfg)
+	require.Contains(t, first.Checks, contract.CheckGolden)
+	require.Equal(t, "INCONCLUSIVE", first.Verdict(), findingLines(first))
+	second := run(t, cfg)
+	require.Equal(t, first.Inconclusive, second.Inconclusive, "the second run with the same value reports its own stale files only")
+	require.Equal(t, op.Revision, second.Spec)
 }

@@ -24,7 +24,6 @@ import (
 
 	"github.com/addons-contract/contract/fixtures"
 	"github.com/addons-contract/contract/gen"
-	"github.com/addons-contract/contract/golden"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -70,23 +69,24 @@ type Config struct {
 	Sequences int // stateful sequences; 0 = DefaultSequences, < 0 = none
 	Steps     int // requests per sequence; 0 = DefaultSteps
 
-	Workers         int           // concurrent senders; 0 = DefaultWorkers
-	Rate            float64       // requests per second; 0 = unlimited embedded or on loopback, target.DefaultRemoteRate otherwise; < 0 or +Inf = unlimited
-	RatePatience    time.Duration // how long to wait out a target answering only 429; 0 = DefaultRatePatience
-	Timeout         time.Duration // per request; 0 = DefaultTimeout
-	MaxResponseTime time.Duration // response-time budget; 0 = DefaultMaxResponseTime (mock) or DefaultRemoteMaxResponseTime, < 0 = none
-	MaxRequests     int           // cap on requests sent (retries and shrinking included); 0 = none
-	FailFast        bool          // stop sending at the first failure; the cases not sent are skipped, the finding still shrunk
-	AllowWrites     bool          // send cases that change state to a non-embedded target
+	Workers      int           // concurrent senders; 0 = DefaultWorkers
+	Rate         float64       // requests per second; 0 = unlimited embedded or on loopback, target.DefaultRemoteRate otherwise; < 0 or +Inf = unlimited
+	RatePatience time.Duration // how long to wait out a target answering only 429; 0 = DefaultRatePatience
+	Timeout      time.Duration // per request; 0 = DefaultTimeout
+	MaxRequests  int           // cap on requests sent (retries and shrinking included); 0 = none
+	FailFast     bool          // stop sending at the first failure; the cases not sent are skipped, the finding still shrunk
+	AllowWrites  bool          // send cases that change state to a non-embedded target
 	// RequireEvidence makes the verdict INCONCLUSIVE unless the run saw
 	// what a PASS claims: see Evidence.
 	RequireEvidence bool
 
 	Checks, SkipChecks []string // check ids to run (empty: all) and to skip
 
-	Golden       *golden.Set // the golden set scenarios are compared with; nil = golden not judged
-	GoldenMask   []string    // JSON paths of volatile fields masked in golden bodies
-	UpdateGolden bool        // rewrite the golden files instead of comparing
+	// With are checks built with their settings (contract.Golden with its
+	// set, contract.ResponseTime with its budget); each takes the place of
+	// the selected check of its id. A selected check still without its
+	// settings (contract.Traits.Idle) is left out.
+	With []contract.Check
 
 	Progress   io.Writer // when set, a progress line is kept up to date on it (a terminal)
 	Shrink     bool      // shrink the example of each finding on a generated case
@@ -131,11 +131,6 @@ func count(n, def int) int {
 	return max(n, 0)
 }
 
-// settings are what the run's checks take from cfg.
-func (c Config) settings() contract.Settings {
-	return contract.Settings{Golden: c.Golden, GoldenMask: c.GoldenMask, UpdateGolden: c.UpdateGolden, MaxResponseTime: c.MaxResponseTime}
-}
-
 // model reports whether the run's check id judges the plan model
 // (contract.Traits.Model).
 func (r *runner) model(id string) bool {
@@ -145,6 +140,16 @@ func (r *runner) model(id string) bool {
 		}
 	}
 	return false
+}
+
+// Budget is the response-time budget of a run against t:
+// DefaultMaxResponseTime for the mock (embedded or on loopback),
+// DefaultRemoteMaxResponseTime for any other target.
+func Budget(t target.Target) time.Duration {
+	if t.Embedded || target.IsLoopback(t.BaseURL) {
+		return DefaultMaxResponseTime
+	}
+	return DefaultRemoteMaxResponseTime
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -159,9 +164,6 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Shard != (contract.Shard{}) && (c.Shard.N < 1 || c.Shard.K < 1 || c.Shard.K > c.Shard.N) {
 		return c, fmt.Errorf("contract: shard %s: want 1 ≤ k ≤ n", c.Shard)
 	}
-	if c.UpdateGolden && !c.Shard.Whole() {
-		return c, errors.New("contract: golden files are recorded by an unsharded run (a shard sees part of each plan set)")
-	}
 	def(&c.Valid, DefaultValid)
 	def(&c.Invalid, DefaultInvalid)
 	def(&c.Sequences, DefaultSequences)
@@ -173,19 +175,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
 	}
-	if c.MaxResponseTime == 0 {
-		c.MaxResponseTime = DefaultMaxResponseTime
-		if !c.Target.Embedded && !target.IsLoopback(c.Target.BaseURL) {
-			c.MaxResponseTime = DefaultRemoteMaxResponseTime
-		}
-	} else if c.MaxResponseTime < 0 {
-		c.MaxResponseTime = 0
-	}
 	if c.MaxRequests < 0 {
 		return c, fmt.Errorf("contract: max requests %d must not be negative", c.MaxRequests)
-	}
-	if c.UpdateGolden && c.Golden == nil {
-		return c, errors.New("contract: updating golden files needs a golden set")
 	}
 	return c, nil
 }
@@ -265,8 +256,13 @@ func newRunner(cfg Config) (*runner, error) {
 			off = append(off, why)
 			continue
 		}
-		if c = contract.Configure(c, cfg.settings()); c != nil {
-			checks = append(checks, c)
+		for _, w := range cfg.With {
+			if w.ID() == c.ID() {
+				c = w
+			}
+		}
+		if !contract.TraitsOf(c).Idle {
+			checks = append(checks, contract.ForRun(c))
 		}
 	}
 	if len(checks) == 0 {

@@ -36,7 +36,8 @@ func TestDefaultSuiteAgainstMockPasses(t *testing.T) {
 	_, op, v := addons(t)
 	set := golden.Default()
 	start := time.Now()
-	res := run(t, runner.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: mockTarget(t, "", 0), Seed: 1, Golden: &set, Shrink: true})
+	res := run(t, runner.Config{Op: op, Validator: v, Fixtures: fixtures.Default(), Target: mockTarget(t, "", 0), Seed: 1, Shrink: true,
+		With: []contract.Check{contract.Golden(&set, nil, false), contract.ResponseTime(runner.DefaultMaxResponseTime)}})
 	t.Logf("default suite: %d cases, %d requests in %v", res.Cases, res.Sent, time.Since(start))
 	require.Empty(t, res.Findings, "findings against the clean mock:\n%s", findingLines(res))
 	require.Empty(t, res.Aborted)
@@ -171,7 +172,7 @@ func TestGoldenFilesAreStableAndCompared(t *testing.T) {
 		set := golden.Open(dir)
 		cfg := smallConfig(t, mockTarget(t, "", 0))
 		cfg.Seed = int64(100 + i)
-		cfg.Golden, cfg.UpdateGolden = &set, true
+		cfg.With = append(cfg.With, contract.Golden(&set, nil, true))
 		res := run(t, cfg)
 		require.Empty(t, res.Findings, findingLines(res))
 	}
@@ -194,11 +195,11 @@ func TestGoldenFilesAreStableAndCompared(t *testing.T) {
 
 	set := golden.Open(dirs[0])
 	cfg := smallConfig(t, mockTarget(t, "", 0))
-	cfg.Golden = &set
+	cfg.With = append(cfg.With, contract.Golden(&set, nil, false))
 	require.Empty(t, run(t, cfg).Findings)
 
 	cfg = smallConfig(t, mockTarget(t, "golden-drift", 0))
-	cfg.Golden = &set
+	cfg.With = append(cfg.With, contract.Golden(&set, nil, false))
 	res := run(t, cfg)
 	var diff string
 	for _, f := range res.Findings {
@@ -210,7 +211,7 @@ func TestGoldenFilesAreStableAndCompared(t *testing.T) {
 
 	cfg = smallConfig(t, mockTarget(t, "", 0))
 	empty := golden.Open(t.TempDir())
-	cfg.Golden = &empty
+	cfg.With = append(cfg.With, contract.Golden(&empty, nil, false))
 	res = run(t, cfg)
 	require.Len(t, res.Findings, 1, "missing golden files are one finding: %s", findingLines(res))
 	require.Equal(t, "missing", res.Findings[0].Row)

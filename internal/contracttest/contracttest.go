@@ -55,13 +55,15 @@ func MockTarget(t testing.TB, fault string, slowBy time.Duration) target.Target 
 }
 
 // SmallConfig is a quick suite against tg: every scenario, a few generated
-// cases of each kind and a few sequences.
+// cases of each kind and a few sequences, every check but golden, within the
+// default response-time budget.
 func SmallConfig(t testing.TB, tg target.Target) runner.Config {
 	t.Helper()
 	_, op, v := Addons(t)
 	return runner.Config{
 		Op: op, Validator: v, Fixtures: fixtures.Default(), Target: tg, Seed: 7,
 		Valid: 12, Invalid: 26, Sequences: 4, Steps: 8,
+		With: []contract.Check{contract.ResponseTime(runner.DefaultMaxResponseTime)},
 	}
 }
 
