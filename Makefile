@@ -1,5 +1,6 @@
 # make test is what CI runs (.ci/run). -race on the packages whose code or
-# tests run goroutines (the mock, the runner, the CLI, the shared validator);
+# tests run goroutines (the mock, the runner and its target, drift, the CLI,
+# the shared validator, the OAuth client);
 # the rest run plain, so the generators' self-check covers thousands of
 # cases in seconds. go vet has compiled the plain dependencies already, so
 # the heavy modules (libopenapi, the validator) compile once per mode.
@@ -8,8 +9,8 @@
 GO         ?= go
 FUZZTIME   ?= 30s
 PKGS       := ./...
-RACE_PKGS  := ./cmd/... ./contract/... ./mock/... ./spec/... ./internal/oauth/...
-PLAIN_PKGS := ./fixtures/... ./fuzz/... ./gen/... ./golden/... ./internal/atomicfile/... ./internal/hostile/... ./internal/jsonorder/... ./internal/words/...
+RACE_PKGS  := ./cmd/... ./contract/runner/... ./contract/target/... ./contract/drift/... ./mock/... ./spec/... ./internal/oauth/...
+PLAIN_PKGS := ./contract ./contract/corpus/... ./contract/report/... ./contract/suite/... ./fixtures/... ./fuzz/... ./gen/... ./golden/... ./internal/atomicfile/... ./internal/hostile/... ./internal/jsonorder/... ./internal/words/...
 
 .PHONY: test fmt-check vet run bench bench-compare fuzz lint detect
 
