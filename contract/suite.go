@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/addons-contract/contract/gen"
+	"github.com/addons-contract/contract/internal/jsonorder"
 	"github.com/addons-contract/contract/spec"
 )
 
@@ -79,74 +80,24 @@ func layerRow(l gen.Layer) string {
 	return spec.RowInvalidBody // schema, catalog and syntax
 }
 
-// AddsOf returns the catalog codes a body adds, in body order (the schema's
-// property order), with the hosts sent beside each: string values of
-// properties marked x-catalog, found by walking the body with the request
-// schema. Bodies that are not JSON add nothing.
+// AddsOf returns the catalog codes a body adds, in the order of the
+// operation's catalog fields (spec.Operation.PlanFields), with the hosts
+// sent beside each. Bodies that are not JSON add nothing; of a repeated key
+// the last member counts, as a server decoding into a map reads it.
 func AddsOf(op *spec.Operation, body []byte) []Add {
-	v, ok := decodeJSON(body)
-	if !ok || op.Body == nil {
+	v, err := jsonorder.Parse(body, jsonorder.Options{AllowDuplicates: true, MaxDepth: maxJSONDepth})
+	if err != nil {
 		return nil
 	}
 	var out []Add
-	walkAdds(op.Body.Schema, v, 0, &out)
-	return out
-}
-
-func walkAdds(s *spec.Schema, v any, depth int, out *[]Add) {
-	if s == nil || depth > 32 {
-		return
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		s = branchFor(s, x, depth)
-		for _, p := range properties(s, depth) {
-			val, ok := x[p.Name]
-			if !ok || p.Schema == nil {
-				continue
+	for _, f := range op.PlanFields(v) {
+		if f.Value.Kind == jsonorder.String {
+			hosts := int64(0)
+			if f.Hosts.Kind == jsonorder.Number {
+				hosts = hostsOf(json.Number(f.Hosts.Text))
 			}
-			if _, cat := p.Schema.Extensions["x-catalog"]; cat {
-				if code, ok := val.(string); ok {
-					*out = append(*out, Add{Code: code, Hosts: hostsOf(x["hosts"])})
-				}
-				continue
-			}
-			walkAdds(p.Schema, val, depth+1, out)
+			out = append(out, Add{Code: f.Value.Text, Hosts: hosts})
 		}
-	case []any:
-		for _, it := range x {
-			walkAdds(s.Items, it, depth+1, out)
-		}
-	}
-}
-
-// branchFor picks, of a oneOf/anyOf schema, the first branch declaring
-// every key of x; s itself when it has no branches or none fits.
-func branchFor(s *spec.Schema, x map[string]any, depth int) *spec.Schema {
-	branches := append(append([]*spec.Schema(nil), s.OneOf...), s.AnyOf...)
-	for _, b := range branches {
-		fits := true
-		for k := range x {
-			if b.Property(k) == nil {
-				fits = false
-				break
-			}
-		}
-		if fits && depth < 32 {
-			return branchFor(b, x, depth+1)
-		}
-	}
-	return s
-}
-
-// properties lists s's properties in document order, allOf members' after its own.
-func properties(s *spec.Schema, depth int) []spec.Property {
-	if s == nil || depth > 32 {
-		return nil
-	}
-	out := append([]spec.Property(nil), s.Properties...)
-	for _, a := range s.AllOf {
-		out = append(out, properties(a, depth+1)...)
 	}
 	return out
 }
