@@ -562,3 +562,15 @@ func TestShrunkExampleOfTheSameLengthIsKept(t *testing.T) {
 	}
 	require.Positive(t, shrunk, findingLines(res))
 }
+
+// The default response-time budget is the mock's against the embedded
+// mock or anything on loopback, the remote one against any other host.
+func TestBudgetByTarget(t *testing.T) {
+	remote, err := target.Remote("https://staging.example.com/v2", time.Second)
+	require.NoError(t, err)
+	loopback, err := target.Remote("http://127.0.0.1:8080", time.Second)
+	require.NoError(t, err)
+	require.Equal(t, runner.DefaultMaxResponseTime, runner.Budget(mockTarget(t, "", 0)))
+	require.Equal(t, runner.DefaultMaxResponseTime, runner.Budget(loopback))
+	require.Equal(t, runner.DefaultRemoteMaxResponseTime, runner.Budget(remote))
+}
