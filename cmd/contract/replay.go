@@ -14,7 +14,6 @@ import (
 	"github.com/addons-contract/contract/contract/runner"
 	"github.com/addons-contract/contract/gen"
 	"github.com/addons-contract/contract/golden"
-	"github.com/addons-contract/contract/spec"
 )
 
 func init() {
@@ -106,8 +105,8 @@ func (o *replayFlags) resolve(fs *flag.FlagSet) error {
 // loadEntries loads the corpus entries and fuzz inputs at paths, with the
 // generator that turns (seed, index) inputs back into cases.
 func loadEntries(s *sendSetup, paths []string) (*gen.Generator, []*corpus.Entry, error) {
-	op, val := s.op, s.val
-	g, err := gen.New(op, gen.Options{Validate: func(b []byte) []spec.Problem { return val.Body(op, bodyMediaType(op), b) }})
+	op := s.op
+	g, err := runner.Config{Op: op, Validator: s.val}.Generator() // the generator a run draws from
 	if err != nil {
 		return nil, nil, usageError("%v", err)
 	}
@@ -266,11 +265,3 @@ func saveFindings(w io.Writer, dir string, res *contract.Result, secrets []strin
 
 // singleLine folds a detail onto one line.
 func singleLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// bodyMediaType is the operation's request media type.
-func bodyMediaType(op *spec.Operation) string {
-	if op.Body != nil && op.Body.MediaType != "" {
-		return op.Body.MediaType
-	}
-	return "application/json"
-}
