@@ -103,11 +103,7 @@ type Config struct {
 // same seed gives the same payloads to both.
 func (c Config) Generator() (*gen.Generator, error) {
 	opts := gen.Options{}
-	if v, op := c.Validator, c.Op; v != nil {
-		mt := "application/json"
-		if op.Body != nil && op.Body.MediaType != "" {
-			mt = op.Body.MediaType
-		}
+	if v, op, mt := c.Validator, c.Op, mediaType(c.Op); v != nil {
 		opts.Validate = func(b []byte) []spec.Problem { return v.Body(op, mt, b) }
 	}
 	g, err := gen.New(c.Op, opts)
@@ -115,6 +111,14 @@ func (c Config) Generator() (*gen.Generator, error) {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
 	return g, nil
+}
+
+// mediaType is op's request media type, application/json when it names none.
+func mediaType(op *spec.Operation) string {
+	if op.Body != nil && op.Body.MediaType != "" {
+		return op.Body.MediaType
+	}
+	return "application/json"
 }
 
 // Generate is how many valid and invalid payloads a run of c generates,
@@ -272,10 +276,7 @@ func newRunner(cfg Config) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	mt := "application/json"
-	if cfg.Op.Body != nil && cfg.Op.Body.MediaType != "" {
-		mt = cfg.Op.Body.MediaType
-	}
+	mt := mediaType(cfg.Op)
 	rate, pace := target.Pace(t, cfg.Rate)
 	r := &runner{
 		cfg: cfg, checks: checks, target: t, thr: target.NewThrottle(rate, cfg.RatePatience), pace: pace,
