@@ -38,7 +38,8 @@ func Example() {
 	}
 	cfg := runner.DefaultConfig(op, v, fx, tg, 1)
 	cfg.Valid, cfg.Invalid, cfg.Sequences = 10, 20, 2 // the default is 150, 400 and 30
-	s, err := suite.For(cfg)                          // the cases: scenarios first, then generated payloads
+	// The cases: scenarios first, then the generated payloads.
+	s, err := suite.For(cfg)
 	if err != nil {
 		panic(err)
 	}

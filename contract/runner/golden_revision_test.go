@@ -89,6 +89,7 @@ func TestChecksTakeTheirSettingsFromWith(t *testing.T) {
 	_, op, _ := addons(t)
 	cfg := smallConfig(t, mockTarget(t, "golden-drift", 0))
 	cfg.Valid, cfg.Invalid, cfg.Sequences = -1, -1, -1
+	cfg.MaxRequests = 3 // the checks a run applies are chosen before it sends
 	res := run(t, cfg)
 	require.NotContains(t, res.Checks, contract.CheckGolden, "no golden set, no golden check")
 	require.Contains(t, res.Checks, contract.CheckResponseTime)
@@ -96,6 +97,7 @@ func TestChecksTakeTheirSettingsFromWith(t *testing.T) {
 	cfg.With = []contract.Check{contract.ResponseTime(0)}
 	res = run(t, cfg)
 	require.NotContains(t, res.Checks, contract.CheckResponseTime, "no budget, no response-time check")
+	cfg.MaxRequests = 0
 
 	set := golden.Open(t.TempDir())
 	scenariosOnly(t, "", &set, true)
